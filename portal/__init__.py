@@ -1,0 +1,110 @@
+"""The disclosure portal: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    Undefined,
+)
+
+from .config import load_config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class LoudUndefined(ChainableUndefined):
+    """Fails when an undefined value would be printed. GOV.UK Frontend's
+    macros test optional parameters with `if`, so those stay quiet."""
+
+    __str__ = Undefined._fail_with_undefined_error
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or os.path.join(ROOT, "instance"),
+        static_folder=os.path.join(ROOT, "static"),
+        template_folder=os.path.join(ROOT, "templates"),
+    )
+    load_settings(app, config or {})
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_commands(app)
+    validate_journeys()
+    return app
+
+
+def load_settings(app: Flask, overrides: dict) -> None:
+    env_name = overrides.pop("PORTAL_ENV", None)
+    app.config.from_mapping(load_config(app.instance_path, env_name).as_dict())
+    app.config.from_mapping(overrides)
+    from .database import engine_options
+    from .force import load_force
+
+    url = app.config["DATABASE_URL"]
+    app.config["SQLALCHEMY_ENGINES"] = {"default": {"url": url, **engine_options(url)}}
+
+    app.extensions["force"] = load_force(app.config["FORCE_CONFIG"])
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(os.path.join(ROOT, "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    if app.config["STRICT_TEMPLATES"]:
+        app.jinja_env.undefined = LoudUndefined
+    from . import rendering
+
+    rendering.register(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import database, security
+    from .extensions import babel, csrf, db
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure_sqlite(db.engine)
+    csrf.init_app(app)
+    babel.init_app(app)
+    security.register(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .public import register_views
+
+    app.register_blueprint(register_views())
+
+
+def register_errors(app: Flask) -> None:
+    from . import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from . import cli, database
+
+    database.register(app)
+    cli.register(app)
+
+
+def validate_journeys() -> None:
+    from .journeys.registry import validate_all
+
+    validate_all()

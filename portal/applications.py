@@ -1,0 +1,105 @@
+"""Data access for drafts and applications. Plain functions; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.extensions import db
+from portal.journeys.engine import Scheme
+from portal.models import Application, Draft
+from portal.references import new_reference
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class AlreadySubmitted(Exception):
+    """The draft was sent already (a double click, a refresh, or Back then send)."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def draft_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_draft(*, scheme: str, now: datetime, idle: timedelta) -> tuple[str, Draft]:
+    token = secrets.token_hex(16)  # 128 random bits
+    draft = Draft(id=draft_key(token), scheme=scheme, answers={}, created_at=now,
+                  last_active_at=now, expires_at=now + idle)
+    db.session.add(draft)
+    return token, draft
+
+
+def get_draft(*, token: str, lock: bool = False) -> Draft | None:
+    query = select(Draft).where(Draft.id == draft_key(token))
+    if lock:
+        query = query.with_for_update()
+    return db.session.scalars(query).one_or_none()
+
+
+def touch(draft: Draft, *, now: datetime, idle: timedelta) -> None:
+    draft.last_active_at = now
+    draft.expires_at = now + idle
+
+
+def is_expired(draft: Draft, *, now: datetime) -> bool:
+    return as_utc(draft.expires_at) <= now
+
+
+def delete_draft(*, token: str) -> None:
+    db.session.execute(delete(Draft).where(Draft.id == draft_key(token)))
+
+
+def purge_expired_drafts(*, now: datetime) -> int:
+    result = db.session.execute(delete(Draft).where(Draft.expires_at <= now))
+    return result.rowcount or 0
+
+
+def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) -> Application:
+    """Turn a complete draft into one application, in the caller's transaction.
+
+    The unique submission key (the draft's id) stops a second application from
+    the same draft even when two requests race; a clash of references, which
+    is rare, is retried with a new one."""
+    if draft.application_id is not None:
+        raise AlreadySubmitted
+    answers = scheme.answers_on_path(draft.answers)
+    for _attempt in range(attempts):
+        application = Application(
+            reference=new_reference(), submission_key=draft.id, scheme=scheme.code,
+            route=scheme.route, channel="online", applicant_type=scheme.applicant_type(answers),
+            submitted_at=now, submitted_on=now.astimezone(LONDON).date(),
+            triage_due_at=now + timedelta(hours=24),
+            completion_due_at=now + timedelta(days=scheme.deadline_days),
+            answers=answers, **scheme.columns(answers),
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(application)
+        except IntegrityError:
+            if reference_taken(application.reference):
+                continue
+            raise AlreadySubmitted from None
+        draft.application_id = application.id
+        draft.answers = {}
+        return application
+    raise RuntimeError("Could not find a free reference")
+
+
+def reference_taken(reference: str) -> bool:
+    return db.session.scalar(
+        select(Application.id).where(Application.reference == reference)
+    ) is not None

@@ -1,0 +1,147 @@
+"""Configuration classes, chosen by the PORTAL_ENV environment variable.
+
+development (default): SQLite under instance/, a secret generated once and kept
+under instance/. test: overrides come from the test suite. production: refuses
+to start without SECRET_KEY and DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from error
+
+
+class Config:
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+
+    # Public forms: how long a draft lives without activity, and when to warn.
+    DRAFT_IDLE_MINUTES = 60
+    DRAFT_WARNING_MINUTES = 5
+
+    # Requests: public forms carry text only, so bodies stay small.
+    MAX_CONTENT_LENGTH = 100 * 1024
+    MAX_FORM_MEMORY_SIZE = 100 * 1024
+    MAX_FORM_PARTS = 200
+
+    SESSION_COOKIE_NAME = "portal_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_REFRESH_EACH_REQUEST = False
+
+    WTF_CSRF_SSL_STRICT = True
+    HSTS = False
+    STRICT_TEMPLATES = True
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+
+    FORCE_CONFIG = None  # path to a TOML file describing the force; None: West Midlands Police
+
+    def __init__(self, instance_path: str) -> None:
+        self.instance_path = instance_path
+        self.DRAFT_IDLE_MINUTES = _int("DRAFT_IDLE_MINUTES", self.DRAFT_IDLE_MINUTES)
+        self.DRAFT_WARNING_MINUTES = _int("DRAFT_WARNING_MINUTES", self.DRAFT_WARNING_MINUTES)
+        self.FORCE_CONFIG = os.environ.get("FORCE_CONFIG") or self.FORCE_CONFIG
+        self.SECRET_KEY = self.secret_key()
+        self.DATABASE_URL = self.database_url()
+        # A slow applicant's token must last as long as their draft does.
+        self.WTF_CSRF_TIME_LIMIT = self.DRAFT_IDLE_MINUTES * 60
+        if self.DRAFT_WARNING_MINUTES >= self.DRAFT_IDLE_MINUTES:
+            raise ConfigError("DRAFT_WARNING_MINUTES must be less than DRAFT_IDLE_MINUTES")
+
+    def secret_key(self) -> str:
+        return os.environ.get("SECRET_KEY", "")
+
+    def database_url(self) -> str:
+        return os.environ.get("DATABASE_URL", "")
+
+    def as_dict(self) -> dict:
+        names = {name for cls in type(self).__mro__ for name in vars(cls) if name.isupper()}
+        names |= {name for name in vars(self) if name.isupper()}
+        return {name: getattr(self, name) for name in names}
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False
+
+    def secret_key(self) -> str:
+        return os.environ.get("SECRET_KEY") or _instance_secret(self.instance_path)
+
+    def database_url(self) -> str:
+        default = "sqlite:///" + str(Path(self.instance_path) / "portal.sqlite3")
+        return os.environ.get("DATABASE_URL") or default
+
+
+class TestConfig(DevelopmentConfig):
+    ENV_NAME = "test"
+    TESTING = True
+
+    def secret_key(self) -> str:
+        return "test-secret-key-not-for-production"  # noqa: S105
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-portal_session"
+    HSTS = True
+    STRICT_TEMPLATES = False
+
+    def secret_key(self) -> str:
+        key = os.environ.get("SECRET_KEY", "")
+        if len(key) < 32:
+            raise ConfigError("Production needs SECRET_KEY: at least 32 random characters.")
+        return key
+
+    def database_url(self) -> str:
+        url = os.environ.get("DATABASE_URL", "")
+        if not url:
+            raise ConfigError("Production needs DATABASE_URL (a PostgreSQL URL).")
+        return url
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(instance_path: str, env_name: str | None = None) -> Config:
+    name = env_name or os.environ.get("PORTAL_ENV", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError as error:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from error
+    return cls(instance_path)
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A development secret generated once and kept under instance/."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

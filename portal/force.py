@@ -1,0 +1,64 @@
+"""The force that runs this deployment: its name, areas and contact details.
+
+The default is West Midlands Police. Another force points FORCE_CONFIG at a TOML
+file with the same keys (see docs/force.example.toml).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+
+
+@dataclass(frozen=True)
+class Force:
+    name: str = "West Midlands Police"
+    area_name: str = "the West Midlands"
+    local_authorities: tuple[str, ...] = (
+        "Birmingham",
+        "Coventry",
+        "Dudley",
+        "Sandwell",
+        "Solihull",
+        "Walsall",
+        "Wolverhampton",
+    )
+    website: str = "https://www.westmidlands.police.uk"
+    non_emergency_phone: str = "101"
+    contact_phone: str = "101"
+    contact_hours: str = "24 hours a day, 7 days a week"
+    privacy_contact_email: str = "dataprotection@westmidlands.police.uk"
+    postal_address: str = "Lloyd House, Colmore Circus Queensway, Birmingham B4 6NQ"
+    exit_url: str = "https://www.bbc.co.uk/weather"
+    find_force_url: str = "https://www.police.uk/pu/find-a-police-force/"
+    triage_hours: int = 24
+    contact_working_days: int = 10
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def area_slugs(self) -> dict[str, str]:
+        return {slugify(name): name for name in self.local_authorities}
+
+
+def slugify(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def load_force(path: str | None) -> Force:
+    if not path:
+        return Force()
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    known = {f.name for f in fields(Force)}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"Unknown keys in force configuration {path}: {', '.join(sorted(unknown))}")
+    if "local_authorities" in data:
+        data["local_authorities"] = tuple(data["local_authorities"])
+    return Force(**data)
+
+
+def current_force() -> Force:
+    from flask import current_app
+
+    return current_app.extensions["force"]

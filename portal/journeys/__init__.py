@@ -1,0 +1,1 @@
+"""Declarative journeys: each scheme is a definition, one engine runs them all."""

@@ -1,0 +1,217 @@
+"""The journey engine's data model: a scheme is a tuple of pages, each naming
+its form and the page that follows; stop pages end a journey without an
+application. Everything here is pure: it reads answers and returns decisions.
+
+Answers are a dict of {page slug: {field name: value}}, stored as JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .forms import QuestionForm
+
+CHECK = "check-your-answers"
+
+Answers = dict[str, dict[str, Any]]
+Next = str | Callable[[Answers], str]
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A page that ends the journey with advice instead of an application."""
+
+    slug: str
+    title: Any
+    template: str
+
+    def is_answered(self, answers: Answers) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Page:
+    """One question page."""
+
+    slug: str
+    title: Any  # the generic <title>; never reveals what the service is about
+    form: type[QuestionForm]
+    next: Next
+    section: Any  # the check answers section its rows go under
+    heading: Any = None  # for a page of several fields; one field's label is the heading
+    template: str = "public/question.html"
+    hint_html: str | None = None  # a template of guidance shown under the heading
+
+    def next_slug(self, answers: Answers) -> str:
+        return self.next(answers) if callable(self.next) else self.next
+
+    def is_answered(self, answers: Answers) -> bool:
+        return self.slug in answers
+
+    def summary_rows(self, answers: Answers, context: dict) -> list[dict]:
+        form = self.form(formdata=None, data=answers.get(self.slug, {}), context=context,
+                         meta={"csrf": False})
+        stored = answers.get(self.slug, {})
+        rows = []
+        for item in form.answer_fields():
+            if not item.in_summary or item.name not in stored:
+                continue
+            value = item.display(stored[item.name])
+            rows.append({"key": item.short_name or item.label.text,
+                         "value": value or None, "slug": self.slug, "field": item.name})
+        return rows
+
+
+@dataclass(frozen=True)
+class Collection(Page):
+    """An "add another" page: a list of items, each entered on its own form.
+
+    `form` asks whether there are (more) items: a radios field named `more`
+    with "yes" and "no". `item_form` is the form for one item.
+    """
+
+    item_form: type[QuestionForm] | None = None
+    item_title: Any = None
+    item_heading: Any = None
+    first_heading: Any = None
+    more_heading: Any = None
+    max_items: int = 10
+    describe: Callable[[dict], str] = str
+    template: str = "public/collection.html"
+
+    def is_answered(self, answers: Answers) -> bool:
+        return answers.get(self.slug, {}).get("more") == "no"
+
+    @staticmethod
+    def items(answers: Answers, slug: str) -> list[dict]:
+        return list(answers.get(slug, {}).get("items", []))
+
+    def summary_rows(self, answers: Answers, context: dict) -> list[dict]:
+        items = self.items(answers, self.slug)
+        value = "\n\n".join(self.describe(item) for item in items) or None
+        return [{"key": self.item_title, "value": value, "slug": self.slug, "field": None,
+                 "empty": context.get("none_text")}]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A whole journey: its pages and the facts every application of it records."""
+
+    slug: str  # in URLs
+    code: str  # stored on the application
+    route: str
+    name: Any
+    deadline_days: int
+    first: str
+    pages: tuple[Page | Stop, ...]
+    start_template: str
+    confirmation_template: str
+    context: Callable[[Answers], dict] = lambda answers: {}
+    applicant_type: Callable[[Answers], str] = lambda answers: "self"
+    columns: Callable[[Answers], dict] = lambda answers: {}
+    by_slug: dict[str, Page | Stop] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_slug", {page.slug: page for page in self.pages})
+
+    def page(self, slug: str) -> Page | Stop | None:
+        return self.by_slug.get(slug)
+
+    def path(self, answers: Answers) -> list[Page | Stop]:
+        """The pages the applicant goes through with these answers, up to and
+        including the first one not yet answered (or a stop page)."""
+        visited: list[Page | Stop] = []
+        slug = self.first
+        while slug != CHECK:
+            page = self.by_slug[slug]
+            if page in visited:
+                raise ValueError(f"{self.slug}: the journey loops back to {slug}")
+            visited.append(page)
+            if not page.is_answered(answers):
+                break
+            slug = page.next_slug(answers)
+        return visited
+
+    def is_complete(self, answers: Answers) -> bool:
+        path = self.path(answers)
+        return bool(path) and path[-1].is_answered(answers)
+
+    def resume_slug(self, answers: Answers) -> str:
+        """Where the applicant carries on: the first page not answered, else check answers."""
+        path = self.path(answers)
+        return CHECK if path[-1].is_answered(answers) else path[-1].slug
+
+    def reachable(self, slug: str, answers: Answers) -> bool:
+        return slug in {page.slug for page in self.path(answers)}
+
+    def previous_slug(self, slug: str, answers: Answers) -> str | None:
+        slugs = [page.slug for page in self.path(answers)]
+        if slug == CHECK:
+            return slugs[-1] if slugs else None
+        index = slugs.index(slug) if slug in slugs else 0
+        return slugs[index - 1] if index > 0 else None
+
+    def answers_on_path(self, answers: Answers) -> Answers:
+        """Only the answers on the applicant's current path: a changed branch
+        leaves answers behind that are neither shown nor sent."""
+        return {page.slug: answers[page.slug] for page in self.path(answers)
+                if page.slug in answers}
+
+    def sections(self, answers: Answers) -> list[dict]:
+        context = self.context(answers)
+        sections: list[dict] = []
+        for page in self.path(answers):
+            if not isinstance(page, Page) or not page.is_answered(answers):
+                continue
+            title = str(page.section)
+            if not sections or sections[-1]["title"] != title:
+                sections.append({"title": title, "rows": []})
+            sections[-1]["rows"].extend(page.summary_rows(answers, context))
+        return sections
+
+    def validate(self) -> None:
+        """Fail loudly on a definition that cannot work: a next page that does
+        not exist, a page no path reaches, or a field without a label."""
+        problems = []
+        if self.first not in self.by_slug:
+            problems.append(f"first page {self.first!r} is not defined")
+        for page in self.pages:
+            if isinstance(page, Page) and not callable(page.next):
+                if page.next != CHECK and page.next not in self.by_slug:
+                    problems.append(f"{page.slug}: next page {page.next!r} is not defined")
+            if isinstance(page, Page):
+                for form_class in (page.form, getattr(page, "item_form", None)):
+                    if form_class is None:
+                        continue
+                    for name, unbound in vars(form_class).items():
+                        label = getattr(unbound, "args", ("",))[:1]
+                        if hasattr(unbound, "field_class") and not (label and label[0]):
+                            problems.append(f"{page.slug}: field {name!r} has no label")
+        declared: set[str] = set()
+        for page in self.pages:
+            if isinstance(page, Page) and callable(page.next):
+                declared.update(getattr(page.next, "targets", ()))
+        for target in declared:
+            if target != CHECK and target not in self.by_slug:
+                problems.append(f"a branch leads to {target!r}, which is not defined")
+        reachable = {self.first} | declared | {
+            page.next for page in self.pages if isinstance(page, Page) and not callable(page.next)
+        }
+        for page in self.pages:
+            if page.slug not in reachable:
+                problems.append(f"{page.slug}: no page leads to it")
+        if problems:
+            raise ValueError(f"Journey {self.slug!r} is not valid: " + "; ".join(problems))
+
+
+def branch(*targets: str):
+    """Declare the pages a branching function can lead to, so the definition
+    can be checked when the app starts."""
+
+    def wrap(function):
+        function.targets = targets
+        return function
+
+    return wrap

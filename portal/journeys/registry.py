@@ -1,0 +1,11 @@
+"""Every scheme the portal offers, by URL slug."""
+
+from . import right_to_ask
+from .engine import Scheme
+
+SCHEMES: dict[str, Scheme] = {scheme.slug: scheme for scheme in (right_to_ask.SCHEME,)}
+
+
+def validate_all() -> None:
+    for scheme in SCHEMES.values():
+        scheme.validate()

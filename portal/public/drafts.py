@@ -1,0 +1,96 @@
+"""The applicant's draft: the session cookie carries only the random draft id
+(and when the draft would expire, to tell an expired draft from an unknown one).
+Answers stay on the server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, session
+
+from portal import applications
+from portal.extensions import db
+from portal.journeys.engine import Scheme
+from portal.models import Draft
+
+TOKEN_LENGTH = 32
+
+
+@dataclass
+class DraftState:
+    status: str  # "none", "active", "submitted" or "expired"
+    token: str | None = None
+    draft: Draft | None = None
+
+    @property
+    def answers(self) -> dict:
+        return self.draft.answers if self.status == "active" else {}
+
+
+def idle_period() -> timedelta:
+    return timedelta(minutes=current_app.config["DRAFT_IDLE_MINUTES"])
+
+
+def remember(token: str, draft: Draft) -> None:
+    session["draft"] = token
+    session["expires"] = int(applications.as_utc(draft.expires_at).timestamp())
+
+
+def forget() -> None:
+    session.pop("draft", None)
+    session.pop("expires", None)
+
+
+def session_token() -> str | None:
+    token = session.get("draft")
+    if isinstance(token, str) and len(token) == TOKEN_LENGTH and token.isalnum():
+        return token
+    return None
+
+
+def load(scheme: Scheme, *, lock: bool = False) -> DraftState:
+    token = session_token()
+    if token is None:
+        forget()
+        return DraftState("none")
+    now = applications.utcnow()
+    draft = applications.get_draft(token=token, lock=lock)
+    if draft is None:
+        expired = int(session.get("expires") or 0) <= now.timestamp()
+        forget()
+        return DraftState("expired" if expired else "none")
+    if applications.is_expired(draft, now=now):
+        db.session.delete(draft)
+        db.session.commit()
+        forget()
+        return DraftState("expired")
+    if draft.scheme != scheme.slug:
+        return DraftState("none")
+    status = "submitted" if draft.application_id is not None else "active"
+    return DraftState(status, token, draft)
+
+
+def start(scheme: Scheme) -> DraftState:
+    now = applications.utcnow()
+    applications.purge_expired_drafts(now=now)
+    token, draft = applications.new_draft(scheme=scheme.slug, now=now, idle=idle_period())
+    remember(token, draft)
+    return DraftState("active", token, draft)
+
+
+def touch(state: DraftState) -> None:
+    applications.touch(state.draft, now=applications.utcnow(), idle=idle_period())
+    remember(state.token, state.draft)
+
+
+def save(state: DraftState, slug: str, data: dict) -> None:
+    state.draft.answers = {**state.draft.answers, slug: data}
+    touch(state)
+
+
+def seconds_left(state: DraftState) -> int | None:
+    if state.status != "active":
+        return None
+    left = applications.as_utc(state.draft.expires_at) - applications.utcnow()
+    return max(0, int(left.total_seconds()))

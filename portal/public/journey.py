@@ -1,0 +1,199 @@
+"""One engine for every scheme: start, question pages, check answers, send,
+confirmation, and the time limit. Routes speak only of pages and answers; what
+a page asks and where it leads is the scheme's definition."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+
+from portal import applications
+from portal.extensions import db
+from portal.journeys.engine import CHECK, Collection, Page, Scheme, Stop
+from portal.journeys.registry import SCHEMES
+
+from . import bp, drafts
+
+
+def get_scheme(scheme_slug: str) -> Scheme:
+    scheme = SCHEMES.get(scheme_slug)
+    if scheme is None:
+        abort(404)
+    return scheme
+
+
+def in_change_mode() -> bool:
+    return request.args.get("change") == "1"
+
+
+def page_url(scheme: Scheme, slug: str, change: bool = False) -> str:
+    if slug == CHECK:
+        return url_for("public.check_answers", scheme_slug=scheme.slug)
+    return url_for("public.question", scheme_slug=scheme.slug, slug=slug,
+                   change="1" if change else None)
+
+
+def back_url(scheme: Scheme, slug: str, answers: dict) -> str:
+    if in_change_mode():
+        return page_url(scheme, CHECK)
+    previous = scheme.previous_slug(slug, answers)
+    if previous is None:
+        return url_for("public.before_you_start", scheme_slug=scheme.slug)
+    return page_url(scheme, previous)
+
+
+def after_save_url(scheme: Scheme, page: Page, answers: dict) -> str:
+    """Forward along the journey; from check answers, back to check answers
+    unless the change opened pages that still need an answer."""
+    if in_change_mode():
+        target = scheme.resume_slug(answers)
+        return page_url(scheme, target, change=target != CHECK)
+    return page_url(scheme, page.next_slug(answers))
+
+
+def not_here(scheme: Scheme, state: drafts.DraftState):
+    """Where to send someone who asked for a page they cannot be on yet."""
+    if state.status == "expired":
+        return redirect(url_for("public.answers_deleted"))
+    if state.status == "active":
+        return redirect(page_url(scheme, scheme.resume_slug(state.answers)))
+    return redirect(url_for("public.start", scheme_slug=scheme.slug))
+
+
+def build_form(scheme: Scheme, form_class, answers: dict, stored: dict | None, formdata=None):
+    return form_class(formdata=formdata, data=stored or {}, context=scheme.context(answers))
+
+
+def render_page(scheme: Scheme, page: Page, form, state, *, csrf_failed=False, status=200, **extra):
+    return render_template(
+        page.template, scheme=scheme, page=page, form=form, title=page.title,
+        back_link=back_url(scheme, page.slug, state.answers), change=in_change_mode(),
+        errors=form.error_list(), csrf_failed=csrf_failed,
+        seconds_left=drafts.seconds_left(state), **extra,
+    ), status
+
+
+@bp.get("/apply/<scheme_slug>")
+def start(scheme_slug: str):
+    scheme = get_scheme(scheme_slug)
+    return render_template(scheme.start_template, scheme=scheme)
+
+
+@bp.get("/apply/<scheme_slug>/before-you-start")
+def before_you_start(scheme_slug: str):
+    scheme = get_scheme(scheme_slug)
+    return render_template("public/before_you_start.html", scheme=scheme,
+                           first_url=page_url(scheme, scheme.first))
+
+
+@bp.route("/apply/<scheme_slug>/<slug>", methods=["GET", "POST"])
+def question(scheme_slug: str, slug: str):
+    scheme = get_scheme(scheme_slug)
+    page = scheme.page(slug)
+    if page is None:
+        abort(404)
+    state = drafts.load(scheme)
+    if not scheme.reachable(slug, state.answers):
+        return not_here(scheme, state)
+    if isinstance(page, Stop):
+        return render_template(page.template, scheme=scheme, page=page, title=page.title,
+                               back_link=back_url(scheme, slug, state.answers))
+    if isinstance(page, Collection):
+        from .collection import collection_page
+
+        return collection_page(scheme, page, state)
+    return question_page(scheme, page, state)
+
+
+def question_page(scheme: Scheme, page: Page, state: drafts.DraftState):
+    answers = state.answers
+    formdata = request.form if request.method == "POST" else None
+    form = build_form(scheme, page.form, answers, answers.get(page.slug), formdata)
+    if request.method == "POST" and form.validate():
+        if state.status != "active":
+            state = drafts.start(scheme)
+        drafts.save(state, page.slug, form.answers())
+        db.session.commit()
+        return redirect(after_save_url(scheme, page, state.draft.answers))
+    if state.status == "active":
+        drafts.touch(state)
+        db.session.commit()
+    return render_page(scheme, page, form, state, status=400 if form.errors else 200)
+
+
+def rerender_after_csrf_failure():
+    """A page posted with an expired or missing token: show it again with the
+    applicant's answers and a fresh token, rather than losing them."""
+    scheme = SCHEMES.get((request.view_args or {}).get("scheme_slug", ""))
+    page = scheme.page(request.view_args.get("slug", "")) if scheme else None
+    if not isinstance(page, Page) or isinstance(page, Collection):
+        return None
+    state = drafts.load(scheme)
+    if not scheme.reachable(page.slug, state.answers):
+        return not_here(scheme, state)
+    form = build_form(scheme, page.form, state.answers, None, request.form)
+    return render_page(scheme, page, form, state, csrf_failed=True, status=400)
+
+
+@bp.route("/apply/<scheme_slug>/check-your-answers", methods=["GET", "POST"])
+def check_answers(scheme_slug: str):
+    scheme = get_scheme(scheme_slug)
+    state = drafts.load(scheme, lock=request.method == "POST")
+    if state.status == "submitted":
+        return redirect(url_for("public.confirmation", scheme_slug=scheme.slug))
+    if state.status != "active" or not scheme.is_complete(state.answers):
+        return not_here(scheme, state)
+    if request.method == "POST":
+        return send_application(scheme, state)
+    drafts.touch(state)
+    db.session.commit()
+    return render_check_answers(scheme, state)
+
+
+def render_check_answers(scheme: Scheme, state: drafts.DraftState, csrf_failed=False):
+    return render_template(
+        "public/check_answers.html", scheme=scheme, title=scheme.name,
+        sections=scheme.sections(state.answers), csrf_failed=csrf_failed,
+        back_link=page_url(scheme, scheme.previous_slug(CHECK, state.answers)),
+        change_url=lambda slug: page_url(scheme, slug, change=True),
+        seconds_left=drafts.seconds_left(state),
+    ), 400 if csrf_failed else 200
+
+
+def send_application(scheme: Scheme, state: drafts.DraftState):
+    try:
+        applications.submit(state.draft, scheme, now=applications.utcnow())
+        db.session.commit()
+    except applications.AlreadySubmitted:
+        db.session.rollback()
+    return redirect(url_for("public.confirmation", scheme_slug=scheme.slug), code=303)
+
+
+@bp.get("/apply/<scheme_slug>/confirmation")
+def confirmation(scheme_slug: str):
+    scheme = get_scheme(scheme_slug)
+    state = drafts.load(scheme)
+    if state.status != "submitted":
+        return not_here(scheme, state)
+    application = state.draft.application
+    return render_template(scheme.confirmation_template, scheme=scheme,
+                           reference=application.reference, application=application)
+
+
+@bp.post("/apply/extend")
+def extend():
+    """The timeout warning's "Continue with your application" button."""
+    token = drafts.session_token()
+    draft = applications.get_draft(token=token) if token else None
+    now = applications.utcnow()
+    if draft is None or applications.is_expired(draft, now=now):
+        return jsonify(extended=False), 410
+    state = drafts.DraftState("active", token, draft)
+    drafts.touch(state)
+    db.session.commit()
+    return jsonify(extended=True, seconds_left=drafts.seconds_left(state))
+
+
+@bp.get("/answers-deleted")
+def answers_deleted():
+    minutes = current_app.config["DRAFT_IDLE_MINUTES"]
+    return render_template("public/answers_deleted.html", minutes=minutes)

@@ -1,0 +1,62 @@
+"""Template helpers: one place that turns a form field into GOV.UK Frontend
+markup, with the label or legend as the page heading when the page asks one
+question, and revealed fields nested under their choice."""
+
+from __future__ import annotations
+
+import copy
+
+from flask import Flask, render_template
+from markupsafe import Markup, escape
+
+from .force import current_force
+from .journeys.fields import ChoiceAnswer, DateAnswer, MultiChoiceAnswer
+
+GROUPED = (ChoiceAnswer, MultiChoiceAnswer, DateAnswer)
+
+
+def heading_params(field, page_heading: bool) -> dict:
+    text = field.label.text
+    if isinstance(field, GROUPED):
+        size = "l" if page_heading else "s"
+        legend = {"text": text, "isPageHeading": page_heading,
+                  "classes": f"govuk-fieldset__legend--{size}"}
+        return {"fieldset": {"legend": legend}}
+    if page_heading:
+        return {"label": {"text": text, "isPageHeading": True, "classes": "govuk-label--l"}}
+    return {"label": {"text": text, "classes": "govuk-label--s"}}
+
+
+def render_field(form, field, page_heading: bool = False) -> Markup:
+    params = copy.deepcopy(getattr(field, "params", {}))
+    params.update(heading_params(field, page_heading))
+    if isinstance(field, DateAnswer):
+        return Markup(render_template("shared/date_input.html", field=field, params=params))
+    if isinstance(field, ChoiceAnswer | MultiChoiceAnswer):
+        params["idPrefix"] = field.id
+        params["items"] = choice_items(form, field)
+    return field(params=params)
+
+
+def choice_items(form, field) -> list[dict]:
+    reveals = form.reveals.get(field.name, {})
+    items = []
+    for value, _label in field.choices:
+        item: dict = {}
+        if value in reveals:
+            html = Markup("").join(render_field(form, form[name]) for name in reveals[value])
+            item["conditional"] = {"html": html}
+        if value == getattr(field, "exclusive", None):
+            item["behaviour"] = "exclusive"
+        items.append(item)
+    return items
+
+
+def multiline(text) -> Markup:
+    """Show an answer's own line breaks, escaping everything else."""
+    return Markup("<br>").join(escape(line) for line in str(text).splitlines())
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(render_field=render_field, force=current_force)
+    app.jinja_env.filters["multiline"] = multiline
