@@ -1,0 +1,65 @@
+"""Fixtures: one app per test session on a database built by the migrations
+(SQLite by default, PostgreSQL when TEST_DATABASE_URL says so), emptied after
+every test."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import delete
+
+from portal import create_app
+from portal.database import downgrade, upgrade
+from portal.extensions import db
+from portal.models import Application, Draft
+
+from .support import Applicant
+
+
+def test_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ["PORTAL_INSTANCE_PATH"] = str(instance)
+    app = create_app({"PORTAL_ENV": "test", "DATABASE_URL": test_database_url(tmp_path_factory)})
+    with app.app_context():
+        downgrade(db.engine, "base")
+        upgrade(db.engine, "head")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.execute(delete(Draft))
+        db.session.execute(delete(Application))
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def applicant(app):
+    return Applicant(app)
+
+
+@pytest.fixture
+def db_session(app):
+    with app.app_context():
+        yield db.session
