@@ -177,7 +177,7 @@ class PostcodeAnswer(TextField):
 
 class WholeNumberAnswer(TextField):
     def __init__(self, label, *, minimum, maximum, number_message, range_message, **kwargs):
-        kwargs.setdefault("max_length", 3)
+        kwargs.setdefault("max_length", 10)
         params = {"classes": "govuk-input--width-3", "inputmode": "numeric"}
         params.update(kwargs.pop("params", {}))
         super().__init__(label, params=params, **kwargs)
