@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import create_engine, delete
+from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.database import downgrade, upgrade
@@ -59,7 +60,16 @@ def applicant(app):
     return Applicant(app)
 
 
+@pytest.fixture(scope="session")
+def observer_engine(app):
+    """The tests' own view of the database, outside any request: every
+    statement commits at once, so a test never holds a lock a request needs."""
+    engine = create_engine(app.config["DATABASE_URL"], isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def db_session(app):
-    with app.app_context():
-        yield db.session
+def db_session(observer_engine):
+    with Session(observer_engine) as session:
+        yield session

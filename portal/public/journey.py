@@ -124,10 +124,16 @@ def rerender_after_csrf_failure():
     """A page posted with an expired or missing token: show it again with the
     applicant's answers and a fresh token, rather than losing them."""
     scheme = SCHEMES.get((request.view_args or {}).get("scheme_slug", ""))
-    page = scheme.page(request.view_args.get("slug", "")) if scheme else None
-    if not isinstance(page, Page) or isinstance(page, Collection):
+    if scheme is None:
         return None
     state = drafts.load(scheme)
+    if request.endpoint == "public.check_answers":
+        if state.status == "active" and scheme.is_complete(state.answers):
+            return render_check_answers(scheme, state, csrf_failed=True)
+        return not_here(scheme, state)
+    page = scheme.page(request.view_args.get("slug", ""))
+    if not isinstance(page, Page) or isinstance(page, Collection):
+        return None
     if not scheme.reachable(page.slug, state.answers):
         return not_here(scheme, state)
     form = build_form(scheme, page.form, state.answers, None, request.form)
@@ -139,7 +145,7 @@ def check_answers(scheme_slug: str):
     scheme = get_scheme(scheme_slug)
     state = drafts.load(scheme, lock=request.method == "POST")
     if state.status == "submitted":
-        return redirect(url_for("public.confirmation", scheme_slug=scheme.slug))
+        return redirect(url_for("public.confirmation", scheme_slug=scheme.slug), code=303)
     if state.status != "active" or not scheme.is_complete(state.answers):
         return not_here(scheme, state)
     if request.method == "POST":
