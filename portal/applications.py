@@ -64,7 +64,10 @@ def delete_draft(*, token: str) -> None:
 
 
 def purge_expired_drafts(*, now: datetime) -> int:
-    result = db.session.execute(delete(Draft).where(Draft.expires_at <= now))
+    result = db.session.execute(
+        delete(Draft).where(Draft.expires_at <= now),
+        execution_options={"synchronize_session": False},
+    )
     return result.rowcount or 0
 
 
