@@ -37,8 +37,14 @@ def draft_key(token: str) -> str:
 
 def new_draft(*, scheme: str, now: datetime, idle: timedelta) -> tuple[str, Draft]:
     token = secrets.token_hex(16)  # 128 random bits
-    draft = Draft(id=draft_key(token), scheme=scheme, answers={}, created_at=now,
-                  last_active_at=now, expires_at=now + idle)
+    draft = Draft(
+        id=draft_key(token),
+        scheme=scheme,
+        answers={},
+        created_at=now,
+        last_active_at=now,
+        expires_at=now + idle,
+    )
     db.session.add(draft)
     return token, draft
 
@@ -82,12 +88,18 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
     answers = scheme.answers_on_path(draft.answers)
     for _attempt in range(attempts):
         application = Application(
-            reference=new_reference(), submission_key=draft.id, scheme=scheme.code,
-            route=scheme.route, channel="online", applicant_type=scheme.applicant_type(answers),
-            submitted_at=now, submitted_on=now.astimezone(LONDON).date(),
+            reference=new_reference(),
+            submission_key=draft.id,
+            scheme=scheme.code,
+            route=scheme.route,
+            channel="online",
+            applicant_type=scheme.applicant_type(answers),
+            submitted_at=now,
+            submitted_on=now.astimezone(LONDON).date(),
             triage_due_at=now + timedelta(hours=24),
             completion_due_at=now + timedelta(days=scheme.deadline_days),
-            answers=answers, **scheme.columns(answers),
+            answers=answers,
+            **scheme.columns(answers),
         )
         try:
             with db.session.begin_nested():
@@ -103,6 +115,7 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
 
 
 def reference_taken(reference: str) -> bool:
-    return db.session.scalar(
-        select(Application.id).where(Application.reference == reference)
-    ) is not None
+    return (
+        db.session.scalar(select(Application.id).where(Application.reference == reference))
+        is not None
+    )

@@ -131,7 +131,9 @@ def load_config(instance_path: str, env_name: str | None = None) -> Config:
     try:
         cls = CONFIGS[name]
     except KeyError as error:
-        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from error
+        raise ConfigError(
+            f"PORTAL_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"
+        ) from error
     return cls(instance_path)
 
 

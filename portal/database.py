@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import Engine, event
 
@@ -102,5 +102,3 @@ def revision_command(message: str) -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
-
-

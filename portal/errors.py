@@ -36,8 +36,12 @@ def csrf_error(error: CSRFError):
 
 def server_error(error: Exception):
     reference = secrets.token_hex(4).upper()
-    log.error("Unhandled error %s on %s", reference, request.endpoint,
-              exc_info=getattr(error, "original_exception", error))
+    log.error(
+        "Unhandled error %s on %s",
+        reference,
+        request.endpoint,
+        exc_info=getattr(error, "original_exception", error),
+    )
     return render_template("shared/errors/500.html", reference=reference), 500
 
 

@@ -52,7 +52,9 @@ def load_force(path: str | None) -> Force:
     known = {f.name for f in fields(Force)}
     unknown = set(data) - known
     if unknown:
-        raise ValueError(f"Unknown keys in force configuration {path}: {', '.join(sorted(unknown))}")
+        raise ValueError(
+            f"Unknown keys in force configuration {path}: {', '.join(sorted(unknown))}"
+        )
     if "local_authorities" in data:
         data["local_authorities"] = tuple(data["local_authorities"])
     return Force(**data)

@@ -49,9 +49,7 @@ class Application(Base):
     # Every answer on the applicant's path, for display as on check answers.
     answers: Mapped[dict] = mapped_column(JSON)
 
-    __table_args__ = (
-        Index("ix_application_submitted_on_scheme", "submitted_on", "scheme"),
-    )
+    __table_args__ = (Index("ix_application_submitted_on_scheme", "submitted_on", "scheme"),)
 
 
 class Draft(Base):

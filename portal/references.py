@@ -14,5 +14,6 @@ def new_reference() -> str:
 
 def is_reference(text: str) -> bool:
     return len(text) == len(PATTERN) and all(
-        char in (DIGITS if kind == "D" else LETTERS) for char, kind in zip(text, PATTERN, strict=True)
+        char in (DIGITS if kind == "D" else LETTERS)
+        for char, kind in zip(text, PATTERN, strict=True)
     )

@@ -64,8 +64,11 @@ class Page:
         return field.get("value")
 
     def checked(self, name: str) -> list[str]:
-        return [i["value"] for i in self.soup.find_all("input", attrs={"name": name})
-                if i.has_attr("checked")]
+        return [
+            i["value"]
+            for i in self.soup.find_all("input", attrs={"name": name})
+            if i.has_attr("checked")
+        ]
 
 
 class Applicant:
@@ -76,8 +79,9 @@ class Applicant:
 
     def _read(self, response) -> Page:
         html = response.get_data(as_text=True)
-        return Page(response.status_code, response.request.path, html,
-                    BeautifulSoup(html, "html.parser"))
+        return Page(
+            response.status_code, response.request.path, html, BeautifulSoup(html, "html.parser")
+        )
 
     def get(self, url: str, follow: bool = True) -> Page:
         self.page = self._read(self.client.get(url, follow_redirects=follow))
@@ -116,10 +120,17 @@ SELF = {
     "who-for": {"who": "myself"},
     "area": {"area": "coventry"},
     "your-name": {"full_name": "Alex Example"},
-    "your-date-of-birth": {"date_of_birth-day": "3", "date_of_birth-month": "4",
-                           "date_of_birth-year": "1990"},
-    "your-address": {"line_1": "1 Test Street", "line_2": "", "town": "Coventry",
-                     "postcode": "cv1 2ab"},
+    "your-date-of-birth": {
+        "date_of_birth-day": "3",
+        "date_of_birth-month": "4",
+        "date_of_birth-year": "1990",
+    },
+    "your-address": {
+        "line_1": "1 Test Street",
+        "line_2": "",
+        "town": "Coventry",
+        "postcode": "cv1 2ab",
+    },
     "subject-name": {"full_name": "Sam Subject", "other_names": "Sammy"},
     "subject-date-of-birth": {"known": "age", "approximate_age": "40"},
     "subject-address": {"known": "yes", "address": "2 Other Road\nCoventry", "postcode": ""},
@@ -145,12 +156,19 @@ SOMEONE_ELSE = {
     "person-knows": {"knows": "not_sure"},
     "area": {"area": "walsall"},
     "your-name": {"full_name": "Pat Parent"},
-    "your-date-of-birth": {"date_of_birth-day": "12", "date_of_birth-month": "11",
-                           "date_of_birth-year": "1965"},
+    "your-date-of-birth": {
+        "date_of_birth-day": "12",
+        "date_of_birth-month": "11",
+        "date_of_birth-year": "1965",
+    },
     "your-address": {"line_1": "3 Home Lane", "town": "Walsall", "postcode": "WS1 1AA"},
     "subject-name": {"full_name": "Chris Concern", "other_names": ""},
-    "subject-date-of-birth": {"known": "date", "date_of_birth-day": "1",
-                              "date_of_birth-month": "2", "date_of_birth-year": "1988"},
+    "subject-date-of-birth": {
+        "known": "date",
+        "date_of_birth-day": "1",
+        "date_of_birth-month": "2",
+        "date_of_birth-year": "1988",
+    },
     "subject-address": {"known": "no"},
     "previous-addresses": {"more": "no"},
     "subject-description": {"description": ""},

@@ -81,8 +81,13 @@ def test_another_force_comes_from_a_file(tmp_path, app):
     path.write_text('name = "Example Constabulary"\nlocal_authorities = ["Northtown"]\n')
     force = load_force(str(path))
     assert force == Force(name="Example Constabulary", local_authorities=("Northtown",))
-    other = create_app({"PORTAL_ENV": "test", "DATABASE_URL": app.config["DATABASE_URL"],
-                        "FORCE_CONFIG": str(path)})
+    other = create_app(
+        {
+            "PORTAL_ENV": "test",
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "FORCE_CONFIG": str(path),
+        }
+    )
     client = other.test_client()
     html = client.get("/").get_data(as_text=True)
     assert "Example Constabulary" in html and "West Midlands" not in html

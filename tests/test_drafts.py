@@ -81,9 +81,19 @@ def test_exit_deletes_the_draft_and_clears_the_session(applicant, db_session):
 
 
 def test_exit_this_page_is_on_every_public_page(applicant):
-    for url in ("/", "/apply/right-to-ask", "/apply/right-to-ask/before-you-start",
-                page_url("immediate-danger"), "/safety", "/cookies", "/privacy",
-                "/accessibility", "/contact", "/answers-deleted", "/no-such-page"):
+    for url in (
+        "/",
+        "/apply/right-to-ask",
+        "/apply/right-to-ask/before-you-start",
+        page_url("immediate-danger"),
+        "/safety",
+        "/cookies",
+        "/privacy",
+        "/accessibility",
+        "/contact",
+        "/answers-deleted",
+        "/no-such-page",
+    ):
         page = applicant.get(url)
         assert page.soup.select_one(".govuk-exit-this-page a[href='/exit']"), url
         assert page.soup.select_one("a.govuk-js-exit-this-page-skiplink[href='/exit']"), url
@@ -99,7 +109,8 @@ def test_an_expired_draft_is_deleted_and_the_applicant_told(applicant, db_sessio
 
 
 def test_a_draft_purged_in_the_background_still_says_the_answers_were_deleted(
-        app, applicant, db_session):
+    app, applicant, db_session
+):
     applicant.answer("immediate-danger", {"danger": "no"})
     expire_all_drafts(db_session)
     result = app.test_cli_runner().invoke(args=["drafts", "purge"])

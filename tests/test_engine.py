@@ -13,8 +13,9 @@ from portal.references import LETTERS, is_reference, new_reference
 
 
 class YesNoForm(QuestionForm):
-    answer = ChoiceAnswer(_l("Yes or no?"), choices=[("yes", "Yes"), ("no", "No")],
-                          required=_l("Select yes or no"))
+    answer = ChoiceAnswer(
+        _l("Yes or no?"), choices=[("yes", "Yes"), ("no", "No")], required=_l("Select yes or no")
+    )
 
 
 class UnlabelledForm(QuestionForm):
@@ -22,8 +23,17 @@ class UnlabelledForm(QuestionForm):
 
 
 def scheme(*pages, first="one"):
-    return Scheme(slug="test", code="test", route="test", name="Test", deadline_days=28,
-                  first=first, pages=pages, start_template="", confirmation_template="")
+    return Scheme(
+        slug="test",
+        code="test",
+        route="test",
+        name="Test",
+        deadline_days=28,
+        first=first,
+        pages=pages,
+        start_template="",
+        confirmation_template="",
+    )
 
 
 def test_a_valid_definition_passes():
@@ -31,15 +41,18 @@ def test_a_valid_definition_passes():
     def after_one(answers):
         return "stop" if answers["one"]["answer"] == "yes" else "two"
 
-    definition = scheme(Page("one", "T", YesNoForm, after_one, "S"),
-                        Page("two", "T", YesNoForm, CHECK, "S"), Stop("stop", "T", "x.html"))
+    definition = scheme(
+        Page("one", "T", YesNoForm, after_one, "S"),
+        Page("two", "T", YesNoForm, CHECK, "S"),
+        Stop("stop", "T", "x.html"),
+    )
     definition.validate()
     assert [p.slug for p in definition.path({"one": {"answer": "no"}})] == ["one", "two"]
     assert definition.resume_slug({"one": {"answer": "no"}, "two": {"answer": "no"}}) == CHECK
 
 
 def test_an_unknown_next_page_fails():
-    with pytest.raises(ValueError, match="'three' is not defined"):
+    with pytest.raises(ValueError, match="leads to 'three', which is not defined"):
         scheme(Page("one", "T", YesNoForm, "three", "S")).validate()
 
 
@@ -54,8 +67,9 @@ def test_an_unknown_branch_target_fails():
 
 def test_an_unreachable_page_fails():
     with pytest.raises(ValueError, match="orphan: no page leads to it"):
-        scheme(Page("one", "T", YesNoForm, CHECK, "S"),
-               Page("orphan", "T", YesNoForm, CHECK, "S")).validate()
+        scheme(
+            Page("one", "T", YesNoForm, CHECK, "S"), Page("orphan", "T", YesNoForm, CHECK, "S")
+        ).validate()
 
 
 def test_a_question_without_a_label_fails():
@@ -64,8 +78,9 @@ def test_a_question_without_a_label_fails():
 
 
 def test_a_loop_is_refused():
-    definition = scheme(Page("one", "T", YesNoForm, "two", "S"),
-                        Page("two", "T", YesNoForm, "one", "S"))
+    definition = scheme(
+        Page("one", "T", YesNoForm, "two", "S"), Page("two", "T", YesNoForm, "one", "S")
+    )
     with pytest.raises(ValueError, match="loops"):
         definition.path({"one": {"answer": "yes"}, "two": {"answer": "yes"}})
 

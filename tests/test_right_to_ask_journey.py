@@ -39,7 +39,10 @@ def test_applying_for_yourself_ends_with_a_reference(applicant, db_session):
     application = db_session.scalars(select(Application)).one()
     assert application.reference == reference
     assert (application.scheme, application.route, application.channel) == (
-        "dvds", "right_to_ask", "online")
+        "dvds",
+        "right_to_ask",
+        "online",
+    )
     assert application.applicant_type == "self"
     assert application.local_authority == "Coventry"
     assert application.concern_types == ["threats", "controlling_behaviour"]
@@ -91,8 +94,10 @@ def test_someone_outside_the_area_is_told_which_force_to_apply_to(applicant):
 def test_an_applicant_under_16_is_pointed_to_help(applicant):
     for slug in ("immediate-danger", "who-for", "area", "your-name"):
         applicant.answer(slug, SELF[slug])
-    applicant.answer("your-date-of-birth", {"date_of_birth-day": "1", "date_of_birth-month": "1",
-                                            "date_of_birth-year": "2015"})
+    applicant.answer(
+        "your-date-of-birth",
+        {"date_of_birth-day": "1", "date_of_birth-month": "1", "date_of_birth-year": "2015"},
+    )
     assert applicant.path == page_url("under-16")
     assert "0800 1111" in applicant.page.html
 
@@ -119,9 +124,14 @@ def test_answers_are_kept_when_going_back(applicant):
     complete(applicant, SELF)
     page = applicant.get(page_url("your-date-of-birth"))
     assert [page.value_of(f"date_of_birth-{p}") for p in ("day", "month", "year")] == [
-        "3", "4", "1990"]
+        "3",
+        "4",
+        "1990",
+    ]
     assert applicant.get(page_url("concerns")).checked("concerns") == [
-        "threats", "controlling_behaviour"]
+        "threats",
+        "controlling_behaviour",
+    ]
 
 
 def test_change_from_check_answers_returns_to_check_answers(applicant):
@@ -162,8 +172,7 @@ def test_answers_left_behind_by_a_changed_branch_are_not_shown_or_sent(applicant
 
 def test_a_change_to_safe_contact_asks_about_voicemail_only_when_needed(applicant):
     complete(applicant, SOMEONE_ELSE)
-    applicant.answer("safe-contact", {"channels": ["text"], "mobile": "07400 123456"},
-                     change=True)
+    applicant.answer("safe-contact", {"channels": ["text"], "mobile": "07400 123456"}, change=True)
     assert applicant.path == page_url("voicemail")
     applicant.post(page_url("voicemail") + "?change=1", {"voicemail": "yes"})
     assert applicant.path == page_url("check-your-answers")
@@ -177,8 +186,9 @@ def test_previous_addresses_can_be_added_changed_and_removed(applicant):
         applicant.answer(slug, data)
     page = applicant.answer("previous-addresses", {"more": "yes"})
     assert applicant.path == page_url("previous-addresses/add")
-    page = applicant.post(applicant.path, {"address": "9 First Way", "postcode": "b1 1aa",
-                                           "when": "2020 to 2022"})
+    page = applicant.post(
+        applicant.path, {"address": "9 First Way", "postcode": "b1 1aa", "when": "2020 to 2022"}
+    )
     assert applicant.path == page_url("previous-addresses")
     assert page.h1 == "You have added 1 address"
     page = applicant.post(applicant.path, {"more": "yes"})
@@ -186,8 +196,9 @@ def test_previous_addresses_can_be_added_changed_and_removed(applicant):
     assert applicant.page.h1 == "You have added 2 addresses"
     applicant.get(page_url("previous-addresses/0"))
     assert applicant.page.value_of("postcode") == "B1 1AA"
-    applicant.post(page_url("previous-addresses/0"), {"address": "9 First Way", "postcode": "",
-                                                      "when": "2019"})
+    applicant.post(
+        page_url("previous-addresses/0"), {"address": "9 First Way", "postcode": "", "when": "2019"}
+    )
     applicant.post(page_url("previous-addresses/1/remove"), {"remove": "yes"})
     assert applicant.page.h1 == "You have added 1 address"
     applicant.post(page_url("previous-addresses"), {"more": "no"})

@@ -11,9 +11,18 @@ from portal.models import Draft
 
 from .support import SELF, page_url
 
-PAGES = ["/", "/apply/right-to-ask", "/apply/right-to-ask/before-you-start",
-         page_url("immediate-danger"), "/safety", "/cookies", "/privacy", "/accessibility",
-         "/contact", "/answers-deleted"]
+PAGES = [
+    "/",
+    "/apply/right-to-ask",
+    "/apply/right-to-ask/before-you-start",
+    page_url("immediate-danger"),
+    "/safety",
+    "/cookies",
+    "/privacy",
+    "/accessibility",
+    "/contact",
+    "/answers-deleted",
+]
 
 
 def assert_safe_headers(response):
@@ -50,7 +59,7 @@ def test_no_third_party_requests(client):
             if url.startswith("http"):
                 # Only plain links out (the exit site), never loaded resources.
                 assert attribute == "href=", url
-    assert "<link rel=\"stylesheet\" href=\"/static/" in html
+    assert '<link rel="stylesheet" href="/static/' in html
 
 
 def test_not_found_page(client):
@@ -67,8 +76,9 @@ def test_unknown_scheme_and_page_are_not_found(client):
 
 def test_an_oversized_body_gets_a_friendly_page_and_keeps_the_draft(applicant, db_session):
     applicant.answer("immediate-danger", {"danger": "no"})
-    response = applicant.client.post(page_url("who-for"), data={
-        "csrf_token": applicant.csrf_token(), "who": "x" * 200_000})
+    response = applicant.client.post(
+        page_url("who-for"), data={"csrf_token": applicant.csrf_token(), "who": "x" * 200_000}
+    )
     assert response.status_code == 413
     assert "Your answer is too long" in response.get_data(as_text=True)
     assert_safe_headers(response)
@@ -76,8 +86,13 @@ def test_an_oversized_body_gets_a_friendly_page_and_keeps_the_draft(applicant, d
 
 
 def test_server_errors_show_a_reference_and_have_safe_headers(app):
-    broken = create_app({"PORTAL_ENV": "test", "DATABASE_URL": app.config["DATABASE_URL"],
-                         "PROPAGATE_EXCEPTIONS": False})
+    broken = create_app(
+        {
+            "PORTAL_ENV": "test",
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "PROPAGATE_EXCEPTIONS": False,
+        }
+    )
 
     @broken.get("/broken")
     def broken_view():
@@ -93,8 +108,11 @@ def test_server_errors_show_a_reference_and_have_safe_headers(app):
 
 def test_session_cookie_flags(applicant):
     applicant.answer("immediate-danger", {"danger": "no"})
-    header = next(h for h in applicant.client.get(page_url("who-for")).headers.getlist(
-        "Set-Cookie") if h.startswith("portal_session="))
+    header = next(
+        h
+        for h in applicant.client.get(page_url("who-for")).headers.getlist("Set-Cookie")
+        if h.startswith("portal_session=")
+    )
     assert "HttpOnly" in header and "SameSite=Lax" in header
 
 
@@ -102,8 +120,9 @@ def test_an_expired_token_shows_the_page_again_with_the_answers(applicant, db_se
     for slug in ("immediate-danger", "who-for", "area"):
         applicant.answer(slug, SELF[slug])
     applicant.get(page_url("your-name"))
-    page = applicant.post(page_url("your-name"), {"csrf_token": "expired-token",
-                                                  "full_name": "Alex Kept"})
+    page = applicant.post(
+        page_url("your-name"), {"csrf_token": "expired-token", "full_name": "Alex Kept"}
+    )
     assert page.status == 400
     assert applicant.path == page_url("your-name")
     assert page.value_of("full_name") == "Alex Kept"
@@ -134,8 +153,7 @@ def test_a_post_without_a_token_elsewhere_gets_a_clear_page(client):
 
 def test_only_declared_fields_are_stored(applicant, db_session):
     applicant.answer("immediate-danger", {"danger": "no", "injected": "<script>"})
-    assert db_session.scalars(select(Draft)).one().answers == {
-        "immediate-danger": {"danger": "no"}}
+    assert db_session.scalars(select(Draft)).one().answers == {"immediate-danger": {"danger": "no"}}
 
 
 def test_control_characters_are_refused_but_line_breaks_kept(applicant, db_session):
@@ -151,20 +169,32 @@ def test_control_characters_are_refused_but_line_breaks_kept(applicant, db_sessi
     assert stored == "Line one\r\n\tLine two"
 
 
-JUNK = ["", "\x00", "x" * 10_000, "<script>alert(1)</script>", "' OR 1=1 --", "\ud800".encode(
-    "utf-8", "surrogatepass"), "%00", "../../etc/passwd", "99999999999999999999"]
+JUNK = [
+    "",
+    "\x00",
+    "x" * 10_000,
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "\ud800".encode("utf-8", "surrogatepass"),
+    "%00",
+    "../../etc/passwd",
+    "99999999999999999999",
+]
 
 
 @pytest.mark.parametrize("value", JUNK, ids=range(len(JUNK)))
 def test_no_input_produces_a_server_error(applicant, value):
     for slug, data in SELF.items():
         fields = {name: value for name in data} | {"extra": value}
-        response = applicant.client.post(page_url(slug), data={
-            "csrf_token": applicant.csrf_token(), **fields})
+        response = applicant.client.post(
+            page_url(slug), data={"csrf_token": applicant.csrf_token(), **fields}
+        )
         assert response.status_code < 500, slug
         applicant.answer(slug, data)
-    response = applicant.client.post(page_url("previous-addresses/add"), data={
-        "csrf_token": applicant.csrf_token(), "address": value, "postcode": value})
+    response = applicant.client.post(
+        page_url("previous-addresses/add"),
+        data={"csrf_token": applicant.csrf_token(), "address": value, "postcode": value},
+    )
     assert response.status_code < 500
     for path in ("previous-addresses/999", "previous-addresses/-1/remove", "extend"):
         assert applicant.client.get(page_url(path)).status_code < 500

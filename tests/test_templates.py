@@ -16,9 +16,20 @@ def test_template_compiles(app, name):
     app.jinja_env.get_template(name)
 
 
-@pytest.mark.parametrize("url", ["/", "/apply/right-to-ask", "/apply/right-to-ask/before-you-start",
-                                 "/safety", "/cookies", "/privacy", "/accessibility", "/contact",
-                                 "/answers-deleted"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/apply/right-to-ask",
+        "/apply/right-to-ask/before-you-start",
+        "/safety",
+        "/cookies",
+        "/privacy",
+        "/accessibility",
+        "/contact",
+        "/answers-deleted",
+    ],
+)
 def test_information_pages_render_with_one_heading(client, url):
     response = client.get(url)
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")

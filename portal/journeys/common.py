@@ -22,29 +22,45 @@ YES_NO_NOT_SURE = [("yes", _l("Yes")), ("no", _l("No")), ("not_sure", _l("Not su
 
 class ApplicantNameForm(QuestionForm):
     full_name = TextField(
-        _l("What is your full name?"), short=_l("Your full name"),
-        required=_l("Enter your full name"), max_length=100,
+        _l("What is your full name?"),
+        short=_l("Your full name"),
+        required=_l("Enter your full name"),
+        max_length=100,
         params={"autocomplete": "name", "spellcheck": False},
     )
 
 
 class ApplicantDateOfBirthForm(QuestionForm):
     date_of_birth = DateAnswer(
-        _l("What is your date of birth?"), short=_l("Your date of birth"),
-        required=_l("Enter your date of birth"), hint=_l("For example, 27 3 1990"), bday=True,
+        _l("What is your date of birth?"),
+        short=_l("Your date of birth"),
+        required=_l("Enter your date of birth"),
+        hint=_l("For example, 27 3 1990"),
+        bday=True,
     )
 
 
 class AddressForm(QuestionForm):
-    line_1 = TextField(_l("Address line 1"), short=_l("Address line 1"),
-                       required=_l("Enter address line 1, typically the building and street"),
-                       max_length=100, params={"autocomplete": "address-line1"})
-    line_2 = TextField(_l("Address line 2 (optional)"), short=_l("Address line 2"),
-                       max_length=100, params={"autocomplete": "address-line2"})
-    town = TextField(_l("Town or city"), short=_l("Town or city"),
-                     required=_l("Enter town or city"), max_length=60,
-                     params={"autocomplete": "address-level2",
-                             "classes": "govuk-!-width-two-thirds"})
+    line_1 = TextField(
+        _l("Address line 1"),
+        short=_l("Address line 1"),
+        required=_l("Enter address line 1, typically the building and street"),
+        max_length=100,
+        params={"autocomplete": "address-line1"},
+    )
+    line_2 = TextField(
+        _l("Address line 2 (optional)"),
+        short=_l("Address line 2"),
+        max_length=100,
+        params={"autocomplete": "address-line2"},
+    )
+    town = TextField(
+        _l("Town or city"),
+        short=_l("Town or city"),
+        required=_l("Enter town or city"),
+        max_length=60,
+        params={"autocomplete": "address-level2", "classes": "govuk-!-width-two-thirds"},
+    )
     postcode = PostcodeAnswer(_l("Postcode"), short=_l("Postcode"), required=_l("Enter postcode"))
 
 
@@ -59,50 +75,77 @@ CONTACT_CHANNELS = [
 
 
 class SafeContactForm(QuestionForm):
-    reveals = {"channels": {
-        "phone": ("phone",), "text": ("mobile",), "email": ("email",),
-        "letter": ("letter_address",), "support_worker": ("support_worker",),
-    }}
+    reveals = {
+        "channels": {
+            "phone": ("phone",),
+            "text": ("mobile",),
+            "email": ("email",),
+            "letter": ("letter_address",),
+            "support_worker": ("support_worker",),
+        }
+    }
 
     channels = MultiChoiceAnswer(
-        _l("How can we contact you safely?"), short=_l("Safe ways to contact you"),
-        choices=CONTACT_CHANNELS, hint=_l("Select all the ways that are safe. "
-                                          "We will only contact you in the ways you choose."),
+        _l("How can we contact you safely?"),
+        short=_l("Safe ways to contact you"),
+        choices=CONTACT_CHANNELS,
+        hint=_l(
+            "Select all the ways that are safe. We will only contact you in the ways you choose."
+        ),
         required=_l("Select at least one safe way to contact you"),
     )
-    phone = PhoneAnswer(_l("Phone number we can call safely"), short=_l("Phone number"),
-                        required=_l("Enter a phone number we can call safely"))
-    mobile = PhoneAnswer(_l("Mobile number we can text safely"), short=_l("Mobile number"),
-                         required=_l("Enter a mobile number we can text safely"))
-    email = EmailAnswer(_l("Email address that is safe to use"), short=_l("Email address"),
-                        required=_l("Enter an email address that is safe to use"))
+    phone = PhoneAnswer(
+        _l("Phone number we can call safely"),
+        short=_l("Phone number"),
+        required=_l("Enter a phone number we can call safely"),
+    )
+    mobile = PhoneAnswer(
+        _l("Mobile number we can text safely"),
+        short=_l("Mobile number"),
+        required=_l("Enter a mobile number we can text safely"),
+    )
+    email = EmailAnswer(
+        _l("Email address that is safe to use"),
+        short=_l("Email address"),
+        required=_l("Enter an email address that is safe to use"),
+    )
     letter_address = TextAreaAnswer(
-        _l("Address we can write to safely"), short=_l("Address for letters"),
-        required=_l("Enter an address we can write to safely"), max_length=300,
+        _l("Address we can write to safely"),
+        short=_l("Address for letters"),
+        required=_l("Enter an address we can write to safely"),
+        max_length=300,
         hint=_l("This can be your home address if letters there are safe."),
         params={"rows": 3, "autocomplete": "street-address"},
     )
     support_worker = TextAreaAnswer(
         _l("Your support worker's name, organisation and how to contact them"),
-        short=_l("Support worker"), max_length=500, params={"rows": 3},
+        short=_l("Support worker"),
+        max_length=500,
+        params={"rows": 3},
         required=_l("Enter your support worker's name and how to contact them"),
     )
 
 
 class SafeTimesForm(QuestionForm):
     safe_times = TextAreaAnswer(
-        _l("When is it safe to contact you?"), short=_l("Safe times to contact you"),
-        required=_l("Enter when it is safe to contact you"), max_length=500,
-        hint=_l("For example, weekdays between 9am and midday. "
-                "Tell us about any times that are not safe."),
+        _l("When is it safe to contact you?"),
+        short=_l("Safe times to contact you"),
+        required=_l("Enter when it is safe to contact you"),
+        max_length=500,
+        hint=_l(
+            "For example, weekdays between 9am and midday. "
+            "Tell us about any times that are not safe."
+        ),
         params={"rows": 3},
     )
 
 
 class VoicemailForm(QuestionForm):
     voicemail = ChoiceAnswer(
-        _l("Can we leave you a voicemail or a text message?"), short=_l("Voicemail or messages"),
-        choices=YES_NO, required=_l("Select yes if we can leave you a message"),
+        _l("Can we leave you a voicemail or a text message?"),
+        short=_l("Voicemail or messages"),
+        choices=YES_NO,
+        required=_l("Select yes if we can leave you a message"),
         hint=_l("Select no if someone else might hear or read it."),
     )
 
@@ -110,10 +153,13 @@ class VoicemailForm(QuestionForm):
 class SayPoliceForm(QuestionForm):
     say_police = ChoiceAnswer(
         _l("Can we say we are the police when we contact you?"),
-        short=_l("Can we say we are the police"), choices=YES_NO,
+        short=_l("Can we say we are the police"),
+        choices=YES_NO,
         required=_l("Select yes if we can say we are the police"),
-        hint=_l("For example, if someone else answers the phone or sees a letter. "
-                "If you select no, we will not say who we are."),
+        hint=_l(
+            "For example, if someone else answers the phone or sees a letter. "
+            "If you select no, we will not say who we are."
+        ),
     )
 
 
@@ -129,15 +175,24 @@ class CommunicationForm(QuestionForm):
     reveals = {"needs": {"interpreter": ("language",), "other": ("other_needs",)}}
 
     needs = MultiChoiceAnswer(
-        _l("Do you need any help to communicate with us?"), short=_l("Help to communicate"),
-        choices=COMMUNICATION_NEEDS, hint=_l("Select all that apply."),
+        _l("Do you need any help to communicate with us?"),
+        short=_l("Help to communicate"),
+        choices=COMMUNICATION_NEEDS,
+        hint=_l("Select all that apply."),
         required=_l("Select the help you need, or select 'No, I do not need help'"),
         exclusive="none",
         exclusive_message=_l("Select the help you need, or select 'No, I do not need help'"),
     )
-    language = TextField(_l("Which language?"), short=_l("Language"),
-                         required=_l("Enter the language you need an interpreter for"),
-                         max_length=60)
-    other_needs = TextAreaAnswer(_l("Tell us what would help"), short=_l("Other help"),
-                                 required=_l("Tell us what help you need"), max_length=500,
-                                 params={"rows": 3})
+    language = TextField(
+        _l("Which language?"),
+        short=_l("Language"),
+        required=_l("Enter the language you need an interpreter for"),
+        max_length=60,
+    )
+    other_needs = TextAreaAnswer(
+        _l("Tell us what would help"),
+        short=_l("Other help"),
+        required=_l("Tell us what help you need"),
+        max_length=500,
+        params={"rows": 3},
+    )

@@ -51,16 +51,23 @@ class Page:
         return self.slug in answers
 
     def summary_rows(self, answers: Answers, context: dict) -> list[dict]:
-        form = self.form(formdata=None, data=answers.get(self.slug, {}), context=context,
-                         meta={"csrf": False})
+        form = self.form(
+            formdata=None, data=answers.get(self.slug, {}), context=context, meta={"csrf": False}
+        )
         stored = answers.get(self.slug, {})
         rows = []
         for item in form.answer_fields():
             if not item.in_summary or item.name not in stored:
                 continue
             value = item.display(stored[item.name])
-            rows.append({"key": item.short_name or item.label.text,
-                         "value": value or None, "slug": self.slug, "field": item.name})
+            rows.append(
+                {
+                    "key": item.short_name or item.label.text,
+                    "value": value or None,
+                    "slug": self.slug,
+                    "field": item.name,
+                }
+            )
         return rows
 
 
@@ -91,8 +98,15 @@ class Collection(Page):
     def summary_rows(self, answers: Answers, context: dict) -> list[dict]:
         items = self.items(answers, self.slug)
         value = "\n\n".join(self.describe(item) for item in items) or None
-        return [{"key": self.item_title, "value": value, "slug": self.slug, "field": None,
-                 "empty": context.get("none_text")}]
+        return [
+            {
+                "key": self.item_title,
+                "value": value,
+                "slug": self.slug,
+                "field": None,
+                "empty": context.get("none_text"),
+            }
+        ]
 
 
 @dataclass(frozen=True)
@@ -156,8 +170,9 @@ class Scheme:
     def answers_on_path(self, answers: Answers) -> Answers:
         """Only the answers on the applicant's current path: a changed branch
         leaves answers behind that are neither shown nor sent."""
-        return {page.slug: answers[page.slug] for page in self.path(answers)
-                if page.slug in answers}
+        return {
+            page.slug: answers[page.slug] for page in self.path(answers) if page.slug in answers
+        }
 
     def sections(self, answers: Answers) -> list[dict]:
         context = self.context(answers)
@@ -174,36 +189,43 @@ class Scheme:
     def validate(self) -> None:
         """Fail loudly on a definition that cannot work: a next page that does
         not exist, a page no path reaches, or a field without a label."""
-        problems = []
-        if self.first not in self.by_slug:
-            problems.append(f"first page {self.first!r} is not defined")
+        targets = self.targets()
+        problems = (
+            [f"first page {self.first!r} is not defined"] if self.first not in self.by_slug else []
+        )
+        problems += [
+            f"a page leads to {target!r}, which is not defined"
+            for target in sorted(targets - {CHECK} - set(self.by_slug))
+        ]
+        problems += [
+            f"{page.slug}: no page leads to it"
+            for page in self.pages
+            if page.slug not in targets | {self.first}
+        ]
         for page in self.pages:
-            if isinstance(page, Page) and not callable(page.next):
-                if page.next != CHECK and page.next not in self.by_slug:
-                    problems.append(f"{page.slug}: next page {page.next!r} is not defined")
-            if isinstance(page, Page):
-                for form_class in (page.form, getattr(page, "item_form", None)):
-                    if form_class is None:
-                        continue
-                    for name, unbound in vars(form_class).items():
-                        label = getattr(unbound, "args", ("",))[:1]
-                        if hasattr(unbound, "field_class") and not (label and label[0]):
-                            problems.append(f"{page.slug}: field {name!r} has no label")
-        declared: set[str] = set()
-        for page in self.pages:
-            if isinstance(page, Page) and callable(page.next):
-                declared.update(getattr(page.next, "targets", ()))
-        for target in declared:
-            if target != CHECK and target not in self.by_slug:
-                problems.append(f"a branch leads to {target!r}, which is not defined")
-        reachable = {self.first} | declared | {
-            page.next for page in self.pages if isinstance(page, Page) and not callable(page.next)
-        }
-        for page in self.pages:
-            if page.slug not in reachable:
-                problems.append(f"{page.slug}: no page leads to it")
+            problems += [f"{page.slug}: field {name!r} has no label" for name in unlabelled(page)]
         if problems:
             raise ValueError(f"Journey {self.slug!r} is not valid: " + "; ".join(problems))
+
+    def targets(self) -> set[str]:
+        """Every page some page can lead to; a branch declares its own with @branch."""
+        found: set[str] = set()
+        for page in self.pages:
+            if isinstance(page, Page):
+                found.update(
+                    getattr(page.next, "targets", ()) if callable(page.next) else (page.next,)
+                )
+        return found
+
+
+def unlabelled(page: Page | Stop) -> list[str]:
+    forms = [getattr(page, "form", None), getattr(page, "item_form", None)]
+    names = []
+    for form_class in filter(None, forms):
+        for name, unbound in vars(form_class).items():
+            if hasattr(unbound, "field_class") and not (unbound.args and unbound.args[0]):
+                names.append(name)
+    return names
 
 
 def branch(*targets: str):

@@ -23,7 +23,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import StopValidation
 
 ALLOWED_MULTILINE = {"\n", "\r", "\t"}
 
@@ -63,8 +63,18 @@ class TextField(PortalField, StringField):
     widget = GovTextInput()
     multiline = False
 
-    def __init__(self, label, *, short=None, required=None, max_length=100, hint=None,
-                 summary=True, params=None, **kwargs):
+    def __init__(
+        self,
+        label,
+        *,
+        short=None,
+        required=None,
+        max_length=100,
+        hint=None,
+        summary=True,
+        params=None,
+        **kwargs,
+    ):
         super().__init__(label, description=hint or "", **kwargs)
         self.setup(short, required, summary)
         self.max_length = max_length
@@ -85,8 +95,11 @@ class TextField(PortalField, StringField):
             )
         if len(value) > self.max_length:
             raise StopValidation(
-                _l("%(name)s must be %(max)s characters or fewer",
-                   name=self.short_name, max=self.max_length)
+                _l(
+                    "%(name)s must be %(max)s characters or fewer",
+                    name=self.short_name,
+                    max=self.max_length,
+                )
             )
         self.check_required()
 
@@ -140,12 +153,17 @@ class PhoneAnswer(TextField):
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
             self.errors.append(
-                _l("Enter a telephone number, like 01632 960 001, 07700 900 982 "
-                   "or +44 808 157 0192")
+                _l(
+                    "Enter a telephone number, like 01632 960 001, 07700 900 982 "
+                    "or +44 808 157 0192"
+                )
             )
             return
-        fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 44
-               else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        fmt = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if number.country_code == 44
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
         self.data = phonenumbers.format_number(number, fmt)
 
 
@@ -198,8 +216,18 @@ class ChoiceAnswer(PortalField, RadioField):
 
     widget = GovRadioInput()
 
-    def __init__(self, label, *, choices, short=None, required=None, hint=None,
-                 summary=True, params=None, **kwargs):
+    def __init__(
+        self,
+        label,
+        *,
+        choices,
+        short=None,
+        required=None,
+        hint=None,
+        summary=True,
+        params=None,
+        **kwargs,
+    ):
         super().__init__(label, choices=choices, description=hint or "", **kwargs)
         self.setup(short, required, summary)
         self.params = params or {}
@@ -223,8 +251,20 @@ class MultiChoiceAnswer(PortalField, SelectMultipleField):
 
     widget = GovCheckboxesInput()
 
-    def __init__(self, label, *, choices, short=None, required=None, hint=None,
-                 exclusive=None, exclusive_message=None, summary=True, params=None, **kwargs):
+    def __init__(
+        self,
+        label,
+        *,
+        choices,
+        short=None,
+        required=None,
+        hint=None,
+        exclusive=None,
+        exclusive_message=None,
+        summary=True,
+        params=None,
+        **kwargs,
+    ):
         super().__init__(label, choices=choices, description=hint or "", **kwargs)
         self.setup(short, required, summary)
         self.exclusive, self.exclusive_message = exclusive, exclusive_message
@@ -260,8 +300,18 @@ class DateAnswer(PortalField, Field):
 
     PARTS = ("day", "month", "year")
 
-    def __init__(self, label, *, short, required=None, hint=None, past=True,
-                 bday=False, summary=True, **kwargs):
+    def __init__(
+        self,
+        label,
+        *,
+        short,
+        required=None,
+        hint=None,
+        past=True,
+        bday=False,
+        summary=True,
+        **kwargs,
+    ):
         super().__init__(label, description=hint or "", **kwargs)
         self.setup(short, required, summary)
         self.past, self.bday = past, bday
@@ -272,8 +322,9 @@ class DateAnswer(PortalField, Field):
         self.process_errors = []
         self.raw_data = None
         if formdata is not None:
-            self.parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip()
-                          for part in self.PARTS}
+            self.parts = {
+                part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in self.PARTS
+            }
             self.raw_data = list(self.parts.values())
             self.data = None
         else:
@@ -281,8 +332,11 @@ class DateAnswer(PortalField, Field):
             self.data = value or None
             if self.data:
                 parsed = date.fromisoformat(self.data)
-                self.parts = {"day": str(parsed.day), "month": str(parsed.month),
-                              "year": str(parsed.year)}
+                self.parts = {
+                    "day": str(parsed.day),
+                    "month": str(parsed.month),
+                    "year": str(parsed.year),
+                }
 
     def pre_validate(self, form):
         if self.raw_data is None:
@@ -298,11 +352,21 @@ class DateAnswer(PortalField, Field):
             self.error_parts = missing
             words = {"day": _l("a day"), "month": _l("a month"), "year": _l("a year")}
             if len(missing) == 1:
-                raise StopValidation(_l("%(name)s must include %(part)s",
-                                        name=self.short_name, part=words[missing[0]]))
-            raise StopValidation(_l("%(name)s must include %(first)s and %(second)s",
-                                    name=self.short_name, first=words[missing[0]],
-                                    second=words[missing[1]]))
+                raise StopValidation(
+                    _l(
+                        "%(name)s must include %(part)s",
+                        name=self.short_name,
+                        part=words[missing[0]],
+                    )
+                )
+            raise StopValidation(
+                _l(
+                    "%(name)s must include %(first)s and %(second)s",
+                    name=self.short_name,
+                    first=words[missing[0]],
+                    second=words[missing[1]],
+                )
+            )
         self.data = self._parse()
 
     def _parse(self) -> str:
@@ -317,9 +381,7 @@ class DateAnswer(PortalField, Field):
             value = date(int(year), int(month), int(day))
         except ValueError:
             self.error_parts = self.PARTS
-            raise StopValidation(
-                _l("%(name)s must be a real date", name=self.short_name)
-            ) from None
+            raise StopValidation(_l("%(name)s must be a real date", name=self.short_name)) from None
         if self.past and value >= date.today():
             self.error_parts = self.PARTS
             raise StopValidation(_l("%(name)s must be in the past", name=self.short_name))
@@ -342,5 +404,3 @@ class DateAnswer(PortalField, Field):
 
 def age_in_years(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-

@@ -33,8 +33,12 @@ class QuestionForm(FlaskForm):
         return [field for name, field in self._fields.items() if name != "csrf_token"]
 
     def revealed_names(self) -> set[str]:
-        return {name for choices in self.reveals.values() for names in choices.values()
-                for name in names}
+        return {
+            name
+            for choices in self.reveals.values()
+            for names in choices.values()
+            for name in names
+        }
 
     def top_fields(self):
         hidden = self.revealed_names()
@@ -69,8 +73,9 @@ class QuestionForm(FlaskForm):
 
     def answers(self) -> dict:
         active = self.active_names()
-        return {field.name: field.stored() for field in self.answer_fields()
-                if field.name in active}
+        return {
+            field.name: field.stored() for field in self.answer_fields() if field.name in active
+        }
 
     def error_list(self) -> list[dict]:
         items = []

@@ -36,31 +36,43 @@ def for_self(answers) -> bool:
 
 # Forms, in the order the applicant meets them.
 
+
 class ImmediateDangerForm(QuestionForm):
     danger = ChoiceAnswer(
-        _l("Is anyone in immediate danger right now?"), short=_l("Immediate danger"),
-        choices=common.YES_NO, required=_l("Select yes if anyone is in immediate danger"),
+        _l("Is anyone in immediate danger right now?"),
+        short=_l("Immediate danger"),
+        choices=common.YES_NO,
+        required=_l("Select yes if anyone is in immediate danger"),
         summary=False,
     )
 
 
 class WhoForForm(QuestionForm):
     who = ChoiceAnswer(
-        _l("Who are you worried about?"), short=_l("Applying for"),
-        choices=[("myself", _l("Myself: I am worried someone may harm me")),
-                 ("someone_else", _l("Someone else: I am worried someone may harm another "
-                                     "person"))],
+        _l("Who are you worried about?"),
+        short=_l("Applying for"),
+        choices=[
+            ("myself", _l("Myself: I am worried someone may harm me")),
+            ("someone_else", _l("Someone else: I am worried someone may harm another person")),
+        ],
         required=_l("Select who you are worried about"),
     )
 
 
 class PersonAtRiskForm(QuestionForm):
-    full_name = TextField(_l("Their full name"), short=_l("Name of the person at risk"),
-                          required=_l("Enter the full name of the person at risk"),
-                          max_length=100, params={"spellcheck": False})
+    full_name = TextField(
+        _l("Their full name"),
+        short=_l("Name of the person at risk"),
+        required=_l("Enter the full name of the person at risk"),
+        max_length=100,
+        params={"spellcheck": False},
+    )
     age = WholeNumberAnswer(
-        _l("Their age (optional)"), short=_l("Age of the person at risk"),
-        hint=_l("Give an approximate age if you are not sure."), minimum=1, maximum=120,
+        _l("Their age (optional)"),
+        short=_l("Age of the person at risk"),
+        hint=_l("Give an approximate age if you are not sure."),
+        minimum=1,
+        maximum=120,
         number_message=_l("Enter their age as a number, like 35"),
         range_message=_l("Age must be between 1 and 120"),
     )
@@ -70,17 +82,25 @@ class RelationshipToPersonForm(QuestionForm):
     reveals = {"relationship": {"other": ("other_relationship",)}}
 
     relationship = ChoiceAnswer(
-        _l("How do you know the person at risk?"), short=_l("How you know them"),
-        choices=[("parent", _l("I am their parent")), ("relative", _l("I am a relative")),
-                 ("friend", _l("I am a friend")), ("neighbour", _l("I am a neighbour")),
-                 ("colleague", _l("I am a colleague")),
-                 ("professional", _l("I know them through my work")),
-                 ("other", _l("Another way"))],
+        _l("How do you know the person at risk?"),
+        short=_l("How you know them"),
+        choices=[
+            ("parent", _l("I am their parent")),
+            ("relative", _l("I am a relative")),
+            ("friend", _l("I am a friend")),
+            ("neighbour", _l("I am a neighbour")),
+            ("colleague", _l("I am a colleague")),
+            ("professional", _l("I know them through my work")),
+            ("other", _l("Another way")),
+        ],
         required=_l("Select how you know the person at risk"),
     )
-    other_relationship = TextField(_l("How do you know them?"), short=_l("How you know them"),
-                                   required=_l("Enter how you know the person at risk"),
-                                   max_length=100)
+    other_relationship = TextField(
+        _l("How do you know them?"),
+        short=_l("How you know them"),
+        required=_l("Enter how you know the person at risk"),
+        max_length=100,
+    )
 
 
 class PersonKnowsForm(QuestionForm):
@@ -94,8 +114,10 @@ class PersonKnowsForm(QuestionForm):
 
 class AreaForm(QuestionForm):
     area = ChoiceAnswer(
-        _l("Where does %(at_risk)s live?"), short=_l("Where the person at risk lives"),
-        choices=[], required=_l("Select where the person at risk lives"),
+        _l("Where does %(at_risk)s live?"),
+        short=_l("Where the person at risk lives"),
+        choices=[],
+        required=_l("Select where the person at risk lives"),
         hint=_l("This tells us whether %(force)s is the right police force to ask."),
     )
 
@@ -106,12 +128,19 @@ class AreaForm(QuestionForm):
 
 
 class SubjectNameForm(QuestionForm):
-    full_name = TextField(_l("Their full name"), short=_l("Their name"),
-                          required=_l("Enter the full name of the person you are worried "
-                                      "about"), max_length=100, params={"spellcheck": False})
+    full_name = TextField(
+        _l("Their full name"),
+        short=_l("Their name"),
+        required=_l("Enter the full name of the person you are worried about"),
+        max_length=100,
+        params={"spellcheck": False},
+    )
     other_names = TextAreaAnswer(
-        _l("Other names they use (optional)"), short=_l("Other names"), max_length=300,
-        hint=_l("For example, a nickname or a previous surname."), params={"rows": 2},
+        _l("Other names they use (optional)"),
+        short=_l("Other names"),
+        max_length=300,
+        hint=_l("For example, a nickname or a previous surname."),
+        params={"rows": 2},
     )
 
 
@@ -119,17 +148,28 @@ class SubjectBirthForm(QuestionForm):
     reveals = {"known": {"date": ("date_of_birth",), "age": ("approximate_age",)}}
 
     known = ChoiceAnswer(
-        _l("Do you know their date of birth?"), short=_l("Date of birth known"), summary=False,
-        choices=[("date", _l("Yes")), ("age", _l("No, but I know roughly how old they are")),
-                 ("unknown", _l("No"))],
+        _l("Do you know their date of birth?"),
+        short=_l("Date of birth known"),
+        summary=False,
+        choices=[
+            ("date", _l("Yes")),
+            ("age", _l("No, but I know roughly how old they are")),
+            ("unknown", _l("No")),
+        ],
         required=_l("Select yes if you know their date of birth"),
     )
-    date_of_birth = DateAnswer(_l("Date of birth"), short=_l("Their date of birth"),
-                               required=_l("Enter their date of birth"),
-                               hint=_l("For example, 27 3 1985"))
+    date_of_birth = DateAnswer(
+        _l("Date of birth"),
+        short=_l("Their date of birth"),
+        required=_l("Enter their date of birth"),
+        hint=_l("For example, 27 3 1985"),
+    )
     approximate_age = WholeNumberAnswer(
-        _l("Approximate age"), short=_l("Their approximate age"),
-        required=_l("Enter their approximate age"), minimum=10, maximum=120,
+        _l("Approximate age"),
+        short=_l("Their approximate age"),
+        required=_l("Enter their approximate age"),
+        minimum=10,
+        maximum=120,
         number_message=_l("Enter their approximate age as a number, like 35"),
         range_message=_l("Approximate age must be between 10 and 120"),
     )
@@ -138,30 +178,50 @@ class SubjectBirthForm(QuestionForm):
 class SubjectAddressForm(QuestionForm):
     reveals = {"known": {"yes": ("address", "postcode")}}
 
-    known = ChoiceAnswer(_l("Do you know where they live now?"), short=_l("Address known"),
-                         choices=common.YES_NO, summary=False,
-                         required=_l("Select yes if you know where they live now"))
-    address = TextAreaAnswer(_l("Their address"), short=_l("Their current address"),
-                             required=_l("Enter their address"), max_length=300,
-                             hint=_l("As much as you know."), params={"rows": 3})
+    known = ChoiceAnswer(
+        _l("Do you know where they live now?"),
+        short=_l("Address known"),
+        choices=common.YES_NO,
+        summary=False,
+        required=_l("Select yes if you know where they live now"),
+    )
+    address = TextAreaAnswer(
+        _l("Their address"),
+        short=_l("Their current address"),
+        required=_l("Enter their address"),
+        max_length=300,
+        hint=_l("As much as you know."),
+        params={"rows": 3},
+    )
     postcode = PostcodeAnswer(_l("Postcode (optional)"), short=_l("Their postcode"))
 
 
 class MoreAddressesForm(QuestionForm):
     more = ChoiceAnswer(
-        _l("Have they lived at any other address in the last 5 years?"), summary=False,
-        choices=common.YES_NO, required=_l("Select yes if they have lived at another address"),
+        _l("Have they lived at any other address in the last 5 years?"),
+        summary=False,
+        choices=common.YES_NO,
+        required=_l("Select yes if they have lived at another address"),
         hint=_l("Select no if you do not know."),
     )
 
 
 class PreviousAddressForm(QuestionForm):
-    address = TextAreaAnswer(_l("Address"), short=_l("Previous address"),
-                             required=_l("Enter the address"), max_length=300,
-                             hint=_l("As much as you know."), params={"rows": 3})
+    address = TextAreaAnswer(
+        _l("Address"),
+        short=_l("Previous address"),
+        required=_l("Enter the address"),
+        max_length=300,
+        hint=_l("As much as you know."),
+        params={"rows": 3},
+    )
     postcode = PostcodeAnswer(_l("Postcode (optional)"), short=_l("Postcode"))
-    when = TextField(_l("When did they live there? (optional)"), short=_l("When"),
-                     hint=_l("For example, 2021 to 2023"), max_length=60)
+    when = TextField(
+        _l("When did they live there? (optional)"),
+        short=_l("When"),
+        hint=_l("For example, 2021 to 2023"),
+        max_length=60,
+    )
 
 
 def describe_address(item: dict) -> str:
@@ -173,9 +233,10 @@ def describe_address(item: dict) -> str:
 
 class SubjectDescriptionForm(QuestionForm):
     description = TextAreaAnswer(
-        _l("Describe the person you are worried about (optional)"), short=_l("Description"),
-        max_length=2000, hint=_l("For example, what they look like, any vehicle they use, "
-                                 "or where they work."),
+        _l("Describe the person you are worried about (optional)"),
+        short=_l("Description"),
+        max_length=2000,
+        hint=_l("For example, what they look like, any vehicle they use, or where they work."),
     )
 
 
@@ -183,24 +244,34 @@ class RelationshipForm(QuestionForm):
     reveals = {"relationship": {"other": ("other_relationship",)}}
 
     relationship = ChoiceAnswer(
-        _l("What is their relationship to %(at_risk)s?"), short=_l("Relationship"),
-        choices=[("partner", _l("Current partner")), ("ex_partner", _l("Ex-partner")),
-                 ("new_relationship", _l("A new relationship or dating")),
-                 ("other", _l("Something else"))],
+        _l("What is their relationship to %(at_risk)s?"),
+        short=_l("Relationship"),
+        choices=[
+            ("partner", _l("Current partner")),
+            ("ex_partner", _l("Ex-partner")),
+            ("new_relationship", _l("A new relationship or dating")),
+            ("other", _l("Something else")),
+        ],
         required=_l("Select their relationship"),
     )
-    other_relationship = TextField(_l("What is their relationship?"),
-                                   short=_l("Their relationship"),
-                                   required=_l("Enter their relationship"), max_length=100)
+    other_relationship = TextField(
+        _l("What is their relationship?"),
+        short=_l("Their relationship"),
+        required=_l("Enter their relationship"),
+        max_length=100,
+    )
 
 
 class LivingForm(QuestionForm):
     living = ChoiceAnswer(
-        _l("Do they live with %(at_risk)s?"), short=_l("Living together or in contact"),
-        choices=[("together", _l("Yes, they live together")),
-                 ("in_contact", _l("No, but they are in contact")),
-                 ("no_contact", _l("No, and they are not in contact")),
-                 ("not_sure", _l("Not sure"))],
+        _l("Do they live with %(at_risk)s?"),
+        short=_l("Living together or in contact"),
+        choices=[
+            ("together", _l("Yes, they live together")),
+            ("in_contact", _l("No, but they are in contact")),
+            ("no_contact", _l("No, and they are not in contact")),
+            ("not_sure", _l("Not sure")),
+        ],
         required=_l("Select whether they live together or are in contact"),
     )
 
@@ -219,18 +290,25 @@ CONCERNS = [
 
 class ConcernsForm(QuestionForm):
     concerns = MultiChoiceAnswer(
-        _l("What has made you worried?"), short=_l("What has made you worried"),
-        choices=CONCERNS, hint=_l("Select all that apply."),
+        _l("What has made you worried?"),
+        short=_l("What has made you worried"),
+        choices=CONCERNS,
+        hint=_l("Select all that apply."),
         required=_l("Select what has made you worried"),
     )
 
 
 class ConcernDetailsForm(QuestionForm):
     details = TextAreaAnswer(
-        _l("Tell us what has happened"), short=_l("What has happened"),
-        required=_l("Tell us what has happened"), max_length=5000,
-        hint=_l("Include dates and places if you know them. You can write as much or as "
-                "little as you feel safe to."), params={"rows": 8},
+        _l("Tell us what has happened"),
+        short=_l("What has happened"),
+        required=_l("Tell us what has happened"),
+        max_length=5000,
+        hint=_l(
+            "Include dates and places if you know them. You can write as much or as "
+            "little as you feel safe to."
+        ),
+        params={"rows": 8},
     )
 
 
@@ -238,17 +316,25 @@ class ChildrenForm(QuestionForm):
     reveals = {"children": {"yes": ("details",)}}
 
     children = ChoiceAnswer(
-        _l("Do any children under 18 live with or spend time with %(at_risk)s or the person "
-           "you are worried about?"), short=_l("Children"),
-        choices=common.YES_NO_NOT_SURE, required=_l("Select yes if there are children"),
+        _l(
+            "Do any children under 18 live with or spend time with %(at_risk)s or the person "
+            "you are worried about?"
+        ),
+        short=_l("Children"),
+        choices=common.YES_NO_NOT_SURE,
+        required=_l("Select yes if there are children"),
     )
-    details = TextAreaAnswer(_l("Tell us about the children (optional)"),
-                             short=_l("About the children"), max_length=1000,
-                             hint=_l("For example, their ages and who they live with."),
-                             params={"rows": 3})
+    details = TextAreaAnswer(
+        _l("Tell us about the children (optional)"),
+        short=_l("About the children"),
+        max_length=1000,
+        hint=_l("For example, their ages and who they live with."),
+        params={"rows": 3},
+    )
 
 
 # Branching.
+
 
 @branch("emergency", "who-for")
 def after_danger(answers):
@@ -325,27 +411,56 @@ SCHEME = Scheme(
     pages=(
         Page("immediate-danger", TITLE, ImmediateDangerForm, after_danger, ABOUT_YOU),
         Page("who-for", TITLE, WhoForForm, after_who_for, ABOUT_YOU),
-        Page("person-at-risk", TITLE, PersonAtRiskForm, "relationship-to-person", AT_RISK,
-             heading=_l("About the person at risk")),
+        Page(
+            "person-at-risk",
+            TITLE,
+            PersonAtRiskForm,
+            "relationship-to-person",
+            AT_RISK,
+            heading=_l("About the person at risk"),
+        ),
         Page("relationship-to-person", TITLE, RelationshipToPersonForm, "person-knows", AT_RISK),
         Page("person-knows", TITLE, PersonKnowsForm, "area", AT_RISK),
         Page("area", TITLE, AreaForm, after_area, AT_RISK),
         Page("your-name", TITLE, common.ApplicantNameForm, "your-date-of-birth", ABOUT_YOU),
-        Page("your-date-of-birth", TITLE, common.ApplicantDateOfBirthForm, after_date_of_birth,
-             ABOUT_YOU),
-        Page("your-address", TITLE, common.AddressForm, "subject-name", ABOUT_YOU,
-             heading=_l("What is your address?")),
-        Page("subject-name", TITLE, SubjectNameForm, "subject-date-of-birth", SUBJECT,
-             heading=_l("Who are you worried about?")),
+        Page(
+            "your-date-of-birth",
+            TITLE,
+            common.ApplicantDateOfBirthForm,
+            after_date_of_birth,
+            ABOUT_YOU,
+        ),
+        Page(
+            "your-address",
+            TITLE,
+            common.AddressForm,
+            "subject-name",
+            ABOUT_YOU,
+            heading=_l("What is your address?"),
+        ),
+        Page(
+            "subject-name",
+            TITLE,
+            SubjectNameForm,
+            "subject-date-of-birth",
+            SUBJECT,
+            heading=_l("Who are you worried about?"),
+        ),
         Page("subject-date-of-birth", TITLE, SubjectBirthForm, "subject-address", SUBJECT),
         Page("subject-address", TITLE, SubjectAddressForm, "previous-addresses", SUBJECT),
-        Collection("previous-addresses", TITLE, MoreAddressesForm, "subject-description",
-                   SUBJECT, item_form=PreviousAddressForm, item_title=_l("Previous addresses"),
-                   item_heading=_l("Previous address"),
-                   first_heading=_l("Have they lived at any other address in the last 5 "
-                                    "years?"),
-                   more_heading=_l("Do you need to add another address?"),
-                   describe=describe_address),
+        Collection(
+            "previous-addresses",
+            TITLE,
+            MoreAddressesForm,
+            "subject-description",
+            SUBJECT,
+            item_form=PreviousAddressForm,
+            item_title=_l("Previous addresses"),
+            item_heading=_l("Previous address"),
+            first_heading=_l("Have they lived at any other address in the last 5 years?"),
+            more_heading=_l("Do you need to add another address?"),
+            describe=describe_address,
+        ),
         Page("subject-description", TITLE, SubjectDescriptionForm, "relationship", SUBJECT),
         Page("relationship", TITLE, RelationshipForm, "living", SUBJECT),
         Page("living", TITLE, LivingForm, "concerns", SUBJECT),

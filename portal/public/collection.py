@@ -1,4 +1,4 @@
-""""Add another" pages: a list of items (previous addresses, say), each added,
+""" "Add another" pages: a list of items (previous addresses, say), each added,
 changed or removed on its own page, and a question whether there are more."""
 
 from __future__ import annotations
@@ -17,13 +17,20 @@ from .journey import after_save_url, build_form, get_scheme, in_change_mode, not
 
 
 class RemoveForm(QuestionForm):
-    remove = ChoiceAnswer(_l("Are you sure you want to remove this?"), choices=YES_NO,
-                          required=_l("Select yes if you want to remove it"))
+    remove = ChoiceAnswer(
+        _l("Are you sure you want to remove this?"),
+        choices=YES_NO,
+        required=_l("Select yes if you want to remove it"),
+    )
 
 
 def list_url(scheme: Scheme, page: Collection) -> str:
-    return url_for("public.question", scheme_slug=scheme.slug, slug=page.slug,
-                   change="1" if in_change_mode() else None)
+    return url_for(
+        "public.question",
+        scheme_slug=scheme.slug,
+        slug=page.slug,
+        change="1" if in_change_mode() else None,
+    )
 
 
 def collection_page(scheme: Scheme, page: Collection, state: drafts.DraftState):
@@ -40,11 +47,18 @@ def collection_page(scheme: Scheme, page: Collection, state: drafts.DraftState):
         drafts.save(state, page.slug, {"items": items, "more": more})
         db.session.commit()
         if more == "yes":
-            return redirect(url_for("public.collection_item", scheme_slug=scheme.slug,
-                                    slug=page.slug, change="1" if in_change_mode() else None))
+            return redirect(
+                url_for(
+                    "public.collection_item",
+                    scheme_slug=scheme.slug,
+                    slug=page.slug,
+                    change="1" if in_change_mode() else None,
+                )
+            )
         return redirect(after_save_url(scheme, page, state.draft.answers))
-    return render_page(scheme, page, form, state, items=items, full=full,
-                       status=400 if form.errors else 200)
+    return render_page(
+        scheme, page, form, state, items=items, full=full, status=400 if form.errors else 200
+    )
 
 
 def reachable_collection(scheme_slug: str, slug: str):
@@ -58,10 +72,10 @@ def reachable_collection(scheme_slug: str, slug: str):
     return scheme, page, state, None
 
 
-@bp.route("/apply/<scheme_slug>/<slug>/add", methods=["GET", "POST"],
-          endpoint="collection_item")
-@bp.route("/apply/<scheme_slug>/<slug>/<int:index>", methods=["GET", "POST"],
-          endpoint="collection_change")
+@bp.route("/apply/<scheme_slug>/<slug>/add", methods=["GET", "POST"], endpoint="collection_item")
+@bp.route(
+    "/apply/<scheme_slug>/<slug>/<int:index>", methods=["GET", "POST"], endpoint="collection_change"
+)
 def collection_item(scheme_slug: str, slug: str, index: int | None = None):
     scheme, page, state, elsewhere = reachable_collection(scheme_slug, slug)
     if elsewhere:
@@ -85,9 +99,15 @@ def collection_item(scheme_slug: str, slug: str, index: int | None = None):
     drafts.touch(state)
     db.session.commit()
     return render_template(
-        "public/collection_item.html", scheme=scheme, page=page, form=form,
-        title=page.title, heading=page.item_heading, back_link=list_url(scheme, page),
-        errors=form.error_list(), seconds_left=drafts.seconds_left(state),
+        "public/collection_item.html",
+        scheme=scheme,
+        page=page,
+        form=form,
+        title=page.title,
+        heading=page.item_heading,
+        back_link=list_url(scheme, page),
+        errors=form.error_list(),
+        seconds_left=drafts.seconds_left(state),
     ), 400 if form.errors else 200
 
 
@@ -107,7 +127,13 @@ def collection_remove(scheme_slug: str, slug: str, index: int):
             db.session.commit()
         return redirect(list_url(scheme, page))
     return render_template(
-        "public/collection_remove.html", scheme=scheme, page=page, form=form,
-        title=page.title, item=page.describe(items[index]), back_link=list_url(scheme, page),
-        errors=form.error_list(), seconds_left=drafts.seconds_left(state),
+        "public/collection_remove.html",
+        scheme=scheme,
+        page=page,
+        form=form,
+        title=page.title,
+        item=page.describe(items[index]),
+        back_link=list_url(scheme, page),
+        errors=form.error_list(),
+        seconds_left=drafts.seconds_left(state),
     ), 400 if form.errors else 200

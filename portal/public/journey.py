@@ -28,8 +28,9 @@ def in_change_mode() -> bool:
 def page_url(scheme: Scheme, slug: str, change: bool = False) -> str:
     if slug == CHECK:
         return url_for("public.check_answers", scheme_slug=scheme.slug)
-    return url_for("public.question", scheme_slug=scheme.slug, slug=slug,
-                   change="1" if change else None)
+    return url_for(
+        "public.question", scheme_slug=scheme.slug, slug=slug, change="1" if change else None
+    )
 
 
 def back_url(scheme: Scheme, slug: str, answers: dict) -> str:
@@ -65,10 +66,17 @@ def build_form(scheme: Scheme, form_class, answers: dict, stored: dict | None, f
 
 def render_page(scheme: Scheme, page: Page, form, state, *, csrf_failed=False, status=200, **extra):
     return render_template(
-        page.template, scheme=scheme, page=page, form=form, title=page.title,
-        back_link=back_url(scheme, page.slug, state.answers), change=in_change_mode(),
-        errors=form.error_list(), csrf_failed=csrf_failed,
-        seconds_left=drafts.seconds_left(state), **extra,
+        page.template,
+        scheme=scheme,
+        page=page,
+        form=form,
+        title=page.title,
+        back_link=back_url(scheme, page.slug, state.answers),
+        change=in_change_mode(),
+        errors=form.error_list(),
+        csrf_failed=csrf_failed,
+        seconds_left=drafts.seconds_left(state),
+        **extra,
     ), status
 
 
@@ -81,8 +89,9 @@ def start(scheme_slug: str):
 @bp.get("/apply/<scheme_slug>/before-you-start")
 def before_you_start(scheme_slug: str):
     scheme = get_scheme(scheme_slug)
-    return render_template("public/before_you_start.html", scheme=scheme,
-                           first_url=page_url(scheme, scheme.first))
+    return render_template(
+        "public/before_you_start.html", scheme=scheme, first_url=page_url(scheme, scheme.first)
+    )
 
 
 @bp.route("/apply/<scheme_slug>/<slug>", methods=["GET", "POST"])
@@ -95,8 +104,13 @@ def question(scheme_slug: str, slug: str):
     if not scheme.reachable(slug, state.answers):
         return not_here(scheme, state)
     if isinstance(page, Stop):
-        return render_template(page.template, scheme=scheme, page=page, title=page.title,
-                               back_link=back_url(scheme, slug, state.answers))
+        return render_template(
+            page.template,
+            scheme=scheme,
+            page=page,
+            title=page.title,
+            back_link=back_url(scheme, slug, state.answers),
+        )
     if isinstance(page, Collection):
         from .collection import collection_page
 
@@ -157,8 +171,11 @@ def check_answers(scheme_slug: str):
 
 def render_check_answers(scheme: Scheme, state: drafts.DraftState, csrf_failed=False):
     return render_template(
-        "public/check_answers.html", scheme=scheme, title=scheme.name,
-        sections=scheme.sections(state.answers), csrf_failed=csrf_failed,
+        "public/check_answers.html",
+        scheme=scheme,
+        title=scheme.name,
+        sections=scheme.sections(state.answers),
+        csrf_failed=csrf_failed,
         back_link=page_url(scheme, scheme.previous_slug(CHECK, state.answers)),
         change_url=lambda slug: page_url(scheme, slug, change=True),
         seconds_left=drafts.seconds_left(state),
@@ -181,8 +198,12 @@ def confirmation(scheme_slug: str):
     if state.status != "submitted":
         return not_here(scheme, state)
     application = state.draft.application
-    return render_template(scheme.confirmation_template, scheme=scheme,
-                           reference=application.reference, application=application)
+    return render_template(
+        scheme.confirmation_template,
+        scheme=scheme,
+        reference=application.reference,
+        application=application,
+    )
 
 
 @bp.post("/apply/extend")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, session
 
+from portal import applications
 from portal.extensions import db
 from portal.force import current_force
 from portal.journeys.registry import SCHEMES
 
 from . import bp, drafts
-from portal import applications
 
 
 @bp.get("/")
@@ -43,8 +43,9 @@ INFORMATION_PAGES = {
 
 def information_page(name: str):
     def view():
-        return render_template(INFORMATION_PAGES[name],
-                               minutes=current_app.config["DRAFT_IDLE_MINUTES"])
+        return render_template(
+            INFORMATION_PAGES[name], minutes=current_app.config["DRAFT_IDLE_MINUTES"]
+        )
 
     view.__name__ = f"info_{name}"
     return view
