@@ -9,7 +9,7 @@ STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 ASSETS := static/build/portal.css
 
-.PHONY: setup run test lint migrate clean
+.PHONY: setup run test lint migrate messages clean
 
 setup: $(STAMP_PY) $(ASSETS) migrate
 
@@ -38,6 +38,9 @@ test: setup
 lint: $(STAMP_PY)
 	$(BIN)/ruff check portal tests migrations wsgi.py
 	$(BIN)/ruff format --check portal tests migrations wsgi.py
+
+messages: $(STAMP_PY)
+	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o portal/translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) node_modules static/build
