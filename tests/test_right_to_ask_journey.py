@@ -25,7 +25,12 @@ def test_applying_for_yourself_ends_with_a_reference(applicant, db_session):
     rows = check.summary()
     assert rows["Your full name"] == "Alex Example"
     assert rows["Your date of birth"] == "3 April 1990"
-    assert rows["Postcode"] == "CV1 2AB"
+    assert rows["Your address"] == "1 Test Street\nCoventry\nCV1 2AB"
+    assert rows["Where you live"] == "Coventry"
+    assert [h.get_text() for h in check.soup.select("main h2")][:2] == [
+        "Your application",
+        "About you",
+    ]
     assert rows["Safe ways to contact you"] == "Phone call\nIn person"
     assert rows["Phone number"] == "07911 123456"
     assert "Name of the person at risk" not in rows
@@ -57,6 +62,7 @@ def test_applying_for_someone_else_asks_about_the_person_at_risk(applicant, db_s
     rows = check.summary()
     assert rows["Name of the person at risk"] == "Jo Daughter"
     assert rows["How you know them"] == "I am their parent"
+    assert rows["Where the person at risk lives"] == "Walsall"
     assert rows["Their date of birth"] == "1 February 1988"
     assert rows["Language"] == "Polish"
     assert "Voicemail or messages" not in rows  # no phone or text chosen
@@ -215,7 +221,7 @@ def test_the_add_another_question_needs_an_answer(applicant):
             break
         applicant.answer(slug, data)
     page = applicant.answer("previous-addresses", {})
-    assert page.status == 400
+    assert page.status == 200
     assert page.error_summary == ["Select yes if they have lived at another address"]
 
 

@@ -63,6 +63,10 @@ class AddressForm(QuestionForm):
     )
     postcode = PostcodeAnswer(_l("Postcode"), short=_l("Postcode"), required=_l("Enter postcode"))
 
+    def summary(self, stored: dict) -> list[tuple]:
+        lines = [stored.get(name) for name in ("line_1", "line_2", "town", "postcode")]
+        return [(_l("Your address"), "\n".join(line for line in lines if line))]
+
 
 CONTACT_CHANNELS = [
     ("phone", _l("Phone call")),

@@ -39,7 +39,7 @@ class Page:
     title: Any  # the generic <title>; never reveals what the service is about
     form: type[QuestionForm]
     next: Next
-    section: Any  # the check answers section its rows go under
+    section: Any  # the check answers section its rows go under (or a function of the answers)
     heading: Any = None  # for a page of several fields; one field's label is the heading
     template: str = "public/question.html"
     hint_html: str | None = None  # a template of guidance shown under the heading
@@ -55,6 +55,11 @@ class Page:
             formdata=None, data=answers.get(self.slug, {}), context=context, meta={"csrf": False}
         )
         stored = answers.get(self.slug, {})
+        if hasattr(form, "summary"):
+            return [
+                {"key": key, "value": value or None, "slug": self.slug, "field": None}
+                for key, value in form.summary(stored)
+            ]
         rows = []
         for item in form.answer_fields():
             if not item.in_summary or item.name not in stored:
@@ -180,7 +185,7 @@ class Scheme:
         for page in self.path(answers):
             if not isinstance(page, Page) or not page.is_answered(answers):
                 continue
-            title = str(page.section)
+            title = str(page.section(answers) if callable(page.section) else page.section)
             if not sections or sections[-1]["title"] != title:
                 sections.append({"title": title, "rows": []})
             sections[-1]["rows"].extend(page.summary_rows(answers, context))

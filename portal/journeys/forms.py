@@ -22,6 +22,8 @@ class QuestionForm(FlaskForm):
         for field in self.answer_fields():
             field.label.text = self.personalise(field.label.text)
             field.description = self.personalise(field.description)
+            if getattr(field, "short_name", None):
+                field.short_name = self.personalise(field.short_name)
             if hasattr(field, "choices"):
                 field.choices = [(value, self.personalise(label)) for value, label in field.choices]
 

@@ -115,7 +115,7 @@ class PersonKnowsForm(QuestionForm):
 class AreaForm(QuestionForm):
     area = ChoiceAnswer(
         _l("Where does %(at_risk)s live?"),
-        short=_l("Where the person at risk lives"),
+        short=_l("%(where_at_risk_lives)s"),
         choices=[],
         required=_l("Select where the person at risk lives"),
         hint=_l("This tells us whether %(force)s is the right police force to ask."),
@@ -367,6 +367,9 @@ def context(answers) -> dict:
     force = current_force()
     return {
         "at_risk": _l("you") if for_self(answers) else _l("the person at risk"),
+        "where_at_risk_lives": _l("Where you live")
+        if for_self(answers)
+        else _l("Where the person at risk lives"),
         "force": force.name,
         "area": force.area_name,
     }
@@ -389,12 +392,18 @@ def columns(answers) -> dict:
     }
 
 
+APPLICATION = _l("Your application")
 ABOUT_YOU = _l("About you")
 AT_RISK = _l("The person at risk")
 SUBJECT = _l("The person you are worried about")
 CONCERN = _l("Your concerns")
 CONTACT = _l("Contacting you safely")
 TITLE = _l("Application")
+
+
+def about_at_risk(answers):
+    return ABOUT_YOU if for_self(answers) else AT_RISK
+
 
 SCHEME = Scheme(
     slug="right-to-ask",
@@ -409,8 +418,8 @@ SCHEME = Scheme(
     applicant_type=applicant_type,
     columns=columns,
     pages=(
-        Page("immediate-danger", TITLE, ImmediateDangerForm, after_danger, ABOUT_YOU),
-        Page("who-for", TITLE, WhoForForm, after_who_for, ABOUT_YOU),
+        Page("immediate-danger", TITLE, ImmediateDangerForm, after_danger, APPLICATION),
+        Page("who-for", TITLE, WhoForForm, after_who_for, APPLICATION),
         Page(
             "person-at-risk",
             TITLE,
@@ -421,7 +430,7 @@ SCHEME = Scheme(
         ),
         Page("relationship-to-person", TITLE, RelationshipToPersonForm, "person-knows", AT_RISK),
         Page("person-knows", TITLE, PersonKnowsForm, "area", AT_RISK),
-        Page("area", TITLE, AreaForm, after_area, AT_RISK),
+        Page("area", TITLE, AreaForm, after_area, about_at_risk),
         Page("your-name", TITLE, common.ApplicantNameForm, "your-date-of-birth", ABOUT_YOU),
         Page(
             "your-date-of-birth",

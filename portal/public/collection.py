@@ -56,9 +56,7 @@ def collection_page(scheme: Scheme, page: Collection, state: drafts.DraftState):
                 )
             )
         return redirect(after_save_url(scheme, page, state.draft.answers))
-    return render_page(
-        scheme, page, form, state, items=items, full=full, status=400 if form.errors else 200
-    )
+    return render_page(scheme, page, form, state, items=items, full=full)
 
 
 def reachable_collection(scheme_slug: str, slug: str):
@@ -108,7 +106,7 @@ def collection_item(scheme_slug: str, slug: str, index: int | None = None):
         back_link=list_url(scheme, page),
         errors=form.error_list(),
         seconds_left=drafts.seconds_left(state),
-    ), 400 if form.errors else 200
+    )
 
 
 @bp.route("/apply/<scheme_slug>/<slug>/<int:index>/remove", methods=["GET", "POST"])
@@ -136,4 +134,4 @@ def collection_remove(scheme_slug: str, slug: str, index: int):
         back_link=list_url(scheme, page),
         errors=form.error_list(),
         seconds_left=drafts.seconds_left(state),
-    ), 400 if form.errors else 200
+    )

@@ -64,7 +64,7 @@ def build_form(scheme: Scheme, form_class, answers: dict, stored: dict | None, f
     return form_class(formdata=formdata, data=stored or {}, context=scheme.context(answers))
 
 
-def render_page(scheme: Scheme, page: Page, form, state, *, csrf_failed=False, status=200, **extra):
+def render_page(scheme: Scheme, page: Page, form, state, *, csrf_failed=False, **extra):
     return render_template(
         page.template,
         scheme=scheme,
@@ -77,7 +77,7 @@ def render_page(scheme: Scheme, page: Page, form, state, *, csrf_failed=False, s
         csrf_failed=csrf_failed,
         seconds_left=drafts.seconds_left(state),
         **extra,
-    ), status
+    )
 
 
 @bp.get("/apply/<scheme_slug>")
@@ -131,7 +131,7 @@ def question_page(scheme: Scheme, page: Page, state: drafts.DraftState):
     if state.status == "active":
         drafts.touch(state)
         db.session.commit()
-    return render_page(scheme, page, form, state, status=400 if form.errors else 200)
+    return render_page(scheme, page, form, state)
 
 
 def rerender_after_csrf_failure():
@@ -151,7 +151,7 @@ def rerender_after_csrf_failure():
     if not scheme.reachable(page.slug, state.answers):
         return not_here(scheme, state)
     form = build_form(scheme, page.form, state.answers, None, request.form)
-    return render_page(scheme, page, form, state, csrf_failed=True, status=400)
+    return render_page(scheme, page, form, state, csrf_failed=True)
 
 
 @bp.route("/apply/<scheme_slug>/check-your-answers", methods=["GET", "POST"])
@@ -179,7 +179,7 @@ def render_check_answers(scheme: Scheme, state: drafts.DraftState, csrf_failed=F
         back_link=page_url(scheme, scheme.previous_slug(CHECK, state.answers)),
         change_url=lambda slug: page_url(scheme, slug, change=True),
         seconds_left=drafts.seconds_left(state),
-    ), 400 if csrf_failed else 200
+    )
 
 
 def send_application(scheme: Scheme, state: drafts.DraftState):
