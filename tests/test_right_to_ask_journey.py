@@ -33,6 +33,7 @@ def test_applying_for_yourself_ends_with_a_reference(applicant, db_session):
     ]
     assert rows["Safe ways to contact you"] == "Phone call\nIn person"
     assert rows["Phone number"] == "07911 123456"
+    assert rows["Previous addresses"] == "None given"
     assert "Name of the person at risk" not in rows
 
     done = applicant.post(page_url("check-your-answers"))

@@ -85,10 +85,14 @@ class Collection(Page):
     """
 
     item_form: type[QuestionForm] | None = None
-    item_title: Any = None
-    item_heading: Any = None
-    first_heading: Any = None
-    more_heading: Any = None
+    item_title: Any = None  # the check answers row, e.g. "Previous addresses"
+    item_heading: Any = None  # the heading of the page for one item
+    item_label: Any = None  # one item in the list, with %(number)s
+    added_one: Any = None  # the list's heading for one item, with %(num)s
+    added_many: Any = None  # the list's heading for several, with %(num)s
+    first_heading: Any = None  # the question when the list is empty
+    more_heading: Any = None  # the question when it is not
+    empty_text: Any = None  # on check answers when the list is empty
     max_items: int = 10
     describe: Callable[[dict], str] = str
     template: str = "public/collection.html"
@@ -100,6 +104,12 @@ class Collection(Page):
     def items(answers: Answers, slug: str) -> list[dict]:
         return list(answers.get(slug, {}).get("items", []))
 
+    def label(self, number: int) -> str:
+        return str(self.item_label) % {"number": number}
+
+    def added_heading(self, count: int) -> str:
+        return str(self.added_one if count == 1 else self.added_many) % {"num": count}
+
     def summary_rows(self, answers: Answers, context: dict) -> list[dict]:
         items = self.items(answers, self.slug)
         value = "\n\n".join(self.describe(item) for item in items) or None
@@ -109,7 +119,7 @@ class Collection(Page):
                 "value": value,
                 "slug": self.slug,
                 "field": None,
-                "empty": context.get("none_text"),
+                "empty": self.empty_text,
             }
         ]
 
