@@ -16,6 +16,21 @@ def page_url(slug: str, scheme: str = SCHEME) -> str:
     return f"/apply/{scheme}/{slug}"
 
 
+# Every public page someone can open without answering anything.
+PUBLIC_PAGES = [
+    "/",
+    "/apply/right-to-ask",
+    "/apply/right-to-ask/before-you-start",
+    page_url("immediate-danger"),
+    "/safety",
+    "/cookies",
+    "/privacy",
+    "/accessibility",
+    "/contact",
+    "/answers-deleted",
+]
+
+
 @dataclass
 class Page:
     status: int

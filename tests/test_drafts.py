@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from portal.applications import utcnow
 from portal.models import Draft
 
-from .support import SELF, Applicant, page_url
+from .support import PUBLIC_PAGES, SELF, Applicant, page_url
 
 
 def decode_cookie(app, value: str) -> dict:
@@ -81,19 +81,7 @@ def test_exit_deletes_the_draft_and_clears_the_session(applicant, db_session):
 
 
 def test_exit_this_page_is_on_every_public_page(applicant):
-    for url in (
-        "/",
-        "/apply/right-to-ask",
-        "/apply/right-to-ask/before-you-start",
-        page_url("immediate-danger"),
-        "/safety",
-        "/cookies",
-        "/privacy",
-        "/accessibility",
-        "/contact",
-        "/answers-deleted",
-        "/no-such-page",
-    ):
+    for url in [*PUBLIC_PAGES, "/no-such-page"]:
         page = applicant.get(url)
         assert page.soup.select_one(".govuk-exit-this-page a[href='/exit']"), url
         assert page.soup.select_one("a.govuk-js-exit-this-page-skiplink[href='/exit']"), url

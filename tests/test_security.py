@@ -9,20 +9,7 @@ from sqlalchemy import select
 from portal import create_app
 from portal.models import Draft
 
-from .support import SELF, page_url
-
-PAGES = [
-    "/",
-    "/apply/right-to-ask",
-    "/apply/right-to-ask/before-you-start",
-    page_url("immediate-danger"),
-    "/safety",
-    "/cookies",
-    "/privacy",
-    "/accessibility",
-    "/contact",
-    "/answers-deleted",
-]
+from .support import PUBLIC_PAGES, SELF, page_url
 
 
 def assert_safe_headers(response):
@@ -37,7 +24,7 @@ def assert_safe_headers(response):
     assert "Strict-Transport-Security" not in headers  # HTTPS only: production
 
 
-@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
 def test_pages_have_safe_headers(client, url):
     response = client.get(url)
     assert response.status_code == 200

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from .support import PUBLIC_PAGES
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NAMES = sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html"))
 
@@ -16,21 +18,8 @@ def test_template_compiles(app, name):
     app.jinja_env.get_template(name)
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/",
-        "/apply/right-to-ask",
-        "/apply/right-to-ask/before-you-start",
-        "/safety",
-        "/cookies",
-        "/privacy",
-        "/accessibility",
-        "/contact",
-        "/answers-deleted",
-    ],
-)
-def test_information_pages_render_with_one_heading(client, url):
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_render_with_one_heading(client, url):
     response = client.get(url)
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert response.status_code == 200
