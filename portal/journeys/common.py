@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from portal.force import current_force
+
 from .fields import (
     ChoiceAnswer,
     DateAnswer,
@@ -198,5 +200,51 @@ class CommunicationForm(QuestionForm):
         short=_l("Other help"),
         required=_l("Tell us what help you need"),
         max_length=500,
+        params={"rows": 3},
+    )
+
+
+class ImmediateDangerForm(QuestionForm):
+    danger = ChoiceAnswer(
+        _l("Is anyone in immediate danger right now?"),
+        short=_l("Immediate danger"),
+        choices=YES_NO,
+        required=_l("Select yes if anyone is in immediate danger"),
+        summary=False,
+    )
+
+
+class AreaForm(QuestionForm):
+    area = ChoiceAnswer(
+        _l("Where does %(at_risk)s live?"),
+        short=_l("%(where_at_risk_lives)s"),
+        choices=[],
+        required=_l("Select where the person at risk lives"),
+        hint=_l("This tells us whether %(force)s is the right police force to ask."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = [(slug, label) for slug, label in current_force().area_slugs.items()]
+        self.area.choices = [*areas, ("elsewhere", _l("Somewhere else"))]
+
+
+class ChildrenForm(QuestionForm):
+    reveals = {"children": {"yes": ("details",)}}
+
+    children = ChoiceAnswer(
+        _l(
+            "Do any children under 18 live with or spend time with %(at_risk)s or the person "
+            "you are worried about?"
+        ),
+        short=_l("Children"),
+        choices=YES_NO_NOT_SURE,
+        required=_l("Select yes if there are children"),
+    )
+    details = TextAreaAnswer(
+        _l("Tell us about the children (optional)"),
+        short=_l("About the children"),
+        max_length=1000,
+        hint=_l("For example, their ages and who they live with."),
         params={"rows": 3},
     )

@@ -9,19 +9,18 @@ from flask_babel import lazy_gettext as _l
 
 from portal.force import current_force
 
-from . import common
-from .engine import CHECK, Collection, Page, Scheme, Stop, branch
+from . import common, subject
+from .engine import CHECK, Page, Scheme, Stop, branch
 from .fields import (
     ChoiceAnswer,
-    DateAnswer,
     MultiChoiceAnswer,
-    PostcodeAnswer,
     TextAreaAnswer,
     TextField,
     WholeNumberAnswer,
     age_in_years,
 )
 from .forms import QuestionForm
+from .subject import previous_addresses
 
 MINIMUM_AGE = 16
 
@@ -35,16 +34,6 @@ def for_self(answers) -> bool:
 
 
 # Forms, in the order the applicant meets them.
-
-
-class ImmediateDangerForm(QuestionForm):
-    danger = ChoiceAnswer(
-        _l("Is anyone in immediate danger right now?"),
-        short=_l("Immediate danger"),
-        choices=common.YES_NO,
-        required=_l("Select yes if anyone is in immediate danger"),
-        summary=False,
-    )
 
 
 class WhoForForm(QuestionForm):
@@ -112,156 +101,6 @@ class PersonKnowsForm(QuestionForm):
     )
 
 
-class AreaForm(QuestionForm):
-    area = ChoiceAnswer(
-        _l("Where does %(at_risk)s live?"),
-        short=_l("%(where_at_risk_lives)s"),
-        choices=[],
-        required=_l("Select where the person at risk lives"),
-        hint=_l("This tells us whether %(force)s is the right police force to ask."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        areas = [(slug, label) for slug, label in current_force().area_slugs.items()]
-        self.area.choices = [*areas, ("elsewhere", _l("Somewhere else"))]
-
-
-class SubjectNameForm(QuestionForm):
-    full_name = TextField(
-        _l("Their full name"),
-        short=_l("Their name"),
-        required=_l("Enter the full name of the person you are worried about"),
-        max_length=100,
-        params={"spellcheck": False},
-    )
-    other_names = TextAreaAnswer(
-        _l("Other names they use (optional)"),
-        short=_l("Other names"),
-        max_length=300,
-        hint=_l("For example, a nickname or a previous surname."),
-        params={"rows": 2},
-    )
-
-
-class SubjectBirthForm(QuestionForm):
-    reveals = {"known": {"date": ("date_of_birth",), "age": ("approximate_age",)}}
-
-    known = ChoiceAnswer(
-        _l("Do you know their date of birth?"),
-        short=_l("Date of birth known"),
-        summary=False,
-        choices=[
-            ("date", _l("Yes")),
-            ("age", _l("No, but I know roughly how old they are")),
-            ("unknown", _l("No")),
-        ],
-        required=_l("Select yes if you know their date of birth"),
-    )
-    date_of_birth = DateAnswer(
-        _l("Date of birth"),
-        short=_l("Their date of birth"),
-        required=_l("Enter their date of birth"),
-        hint=_l("For example, 27 3 1985"),
-    )
-    approximate_age = WholeNumberAnswer(
-        _l("Approximate age"),
-        short=_l("Their approximate age"),
-        required=_l("Enter their approximate age"),
-        minimum=10,
-        maximum=120,
-        number_message=_l("Enter their approximate age as a number, like 35"),
-        range_message=_l("Approximate age must be between 10 and 120"),
-    )
-
-
-class SubjectAddressForm(QuestionForm):
-    reveals = {"known": {"yes": ("address", "postcode")}}
-
-    known = ChoiceAnswer(
-        _l("Do you know where they live now?"),
-        short=_l("Address known"),
-        choices=common.YES_NO,
-        summary=False,
-        required=_l("Select yes if you know where they live now"),
-    )
-    address = TextAreaAnswer(
-        _l("Their address"),
-        short=_l("Their current address"),
-        required=_l("Enter their address"),
-        max_length=300,
-        hint=_l("As much as you know."),
-        params={"rows": 3},
-    )
-    postcode = PostcodeAnswer(_l("Postcode (optional)"), short=_l("Their postcode"))
-
-
-class MoreAddressesForm(QuestionForm):
-    more = ChoiceAnswer(
-        _l("Have they lived at any other address in the last 5 years?"),
-        summary=False,
-        choices=common.YES_NO,
-        required=_l("Select yes if they have lived at another address"),
-        hint=_l("Select no if you do not know."),
-    )
-
-
-class PreviousAddressForm(QuestionForm):
-    address = TextAreaAnswer(
-        _l("Address"),
-        short=_l("Previous address"),
-        required=_l("Enter the address"),
-        max_length=300,
-        hint=_l("As much as you know."),
-        params={"rows": 3},
-    )
-    postcode = PostcodeAnswer(_l("Postcode (optional)"), short=_l("Postcode"))
-    when = TextField(
-        _l("When did they live there? (optional)"),
-        short=_l("When"),
-        hint=_l("For example, 2021 to 2023"),
-        max_length=60,
-    )
-
-
-def describe_address(item: dict) -> str:
-    lines = [item.get("address", ""), item.get("postcode", "")]
-    if item.get("when"):
-        lines.append(str(_l("Lived there: %(when)s", when=item["when"])))
-    return "\n".join(line for line in lines if line)
-
-
-class SubjectDescriptionForm(QuestionForm):
-    description = TextAreaAnswer(
-        _l("Describe the person you are worried about (optional)"),
-        short=_l("Description"),
-        max_length=2000,
-        hint=_l("For example, what they look like, any vehicle they use, or where they work."),
-    )
-
-
-class RelationshipForm(QuestionForm):
-    reveals = {"relationship": {"other": ("other_relationship",)}}
-
-    relationship = ChoiceAnswer(
-        _l("What is their relationship to %(at_risk)s?"),
-        short=_l("Relationship"),
-        choices=[
-            ("partner", _l("Current partner")),
-            ("ex_partner", _l("Ex-partner")),
-            ("new_relationship", _l("A new relationship or dating")),
-            ("other", _l("Something else")),
-        ],
-        required=_l("Select their relationship"),
-    )
-    other_relationship = TextField(
-        _l("What is their relationship?"),
-        short=_l("Their relationship"),
-        required=_l("Enter their relationship"),
-        max_length=100,
-    )
-
-
 class LivingForm(QuestionForm):
     living = ChoiceAnswer(
         _l("Do they live with %(at_risk)s?"),
@@ -309,27 +148,6 @@ class ConcernDetailsForm(QuestionForm):
             "little as you feel safe to."
         ),
         params={"rows": 8},
-    )
-
-
-class ChildrenForm(QuestionForm):
-    reveals = {"children": {"yes": ("details",)}}
-
-    children = ChoiceAnswer(
-        _l(
-            "Do any children under 18 live with or spend time with %(at_risk)s or the person "
-            "you are worried about?"
-        ),
-        short=_l("Children"),
-        choices=common.YES_NO_NOT_SURE,
-        required=_l("Select yes if there are children"),
-    )
-    details = TextAreaAnswer(
-        _l("Tell us about the children (optional)"),
-        short=_l("About the children"),
-        max_length=1000,
-        hint=_l("For example, their ages and who they live with."),
-        params={"rows": 3},
     )
 
 
@@ -418,7 +236,7 @@ SCHEME = Scheme(
     applicant_type=applicant_type,
     columns=columns,
     pages=(
-        Page("immediate-danger", TITLE, ImmediateDangerForm, after_danger, APPLICATION),
+        Page("immediate-danger", TITLE, common.ImmediateDangerForm, after_danger, APPLICATION),
         Page("who-for", TITLE, WhoForForm, after_who_for, APPLICATION),
         Page(
             "person-at-risk",
@@ -430,7 +248,7 @@ SCHEME = Scheme(
         ),
         Page("relationship-to-person", TITLE, RelationshipToPersonForm, "person-knows", AT_RISK),
         Page("person-knows", TITLE, PersonKnowsForm, "area", AT_RISK),
-        Page("area", TITLE, AreaForm, after_area, about_at_risk),
+        Page("area", TITLE, common.AreaForm, after_area, about_at_risk),
         Page("your-name", TITLE, common.ApplicantNameForm, "your-date-of-birth", ABOUT_YOU),
         Page(
             "your-date-of-birth",
@@ -450,36 +268,20 @@ SCHEME = Scheme(
         Page(
             "subject-name",
             TITLE,
-            SubjectNameForm,
+            subject.SubjectNameForm,
             "subject-date-of-birth",
             SUBJECT,
             heading=_l("Who are you worried about?"),
         ),
-        Page("subject-date-of-birth", TITLE, SubjectBirthForm, "subject-address", SUBJECT),
-        Page("subject-address", TITLE, SubjectAddressForm, "previous-addresses", SUBJECT),
-        Collection(
-            "previous-addresses",
-            TITLE,
-            MoreAddressesForm,
-            "subject-description",
-            SUBJECT,
-            item_form=PreviousAddressForm,
-            item_title=_l("Previous addresses"),
-            item_heading=_l("Previous address"),
-            item_label=_l("Address %(number)s"),
-            added_one=_l("You have added %(num)s address"),
-            added_many=_l("You have added %(num)s addresses"),
-            first_heading=_l("Have they lived at any other address in the last 5 years?"),
-            more_heading=_l("Do you need to add another address?"),
-            empty_text=_l("None given"),
-            describe=describe_address,
-        ),
-        Page("subject-description", TITLE, SubjectDescriptionForm, "relationship", SUBJECT),
-        Page("relationship", TITLE, RelationshipForm, "living", SUBJECT),
+        Page("subject-date-of-birth", TITLE, subject.SubjectBirthForm, "subject-address", SUBJECT),
+        Page("subject-address", TITLE, subject.SubjectAddressForm, "previous-addresses", SUBJECT),
+        previous_addresses("subject-description", SUBJECT),
+        Page("subject-description", TITLE, subject.SubjectDescriptionForm, "relationship", SUBJECT),
+        Page("relationship", TITLE, subject.RelationshipForm, "living", SUBJECT),
         Page("living", TITLE, LivingForm, "concerns", SUBJECT),
         Page("concerns", TITLE, ConcernsForm, "concern-details", CONCERN),
         Page("concern-details", TITLE, ConcernDetailsForm, "children", CONCERN),
-        Page("children", TITLE, ChildrenForm, "safe-contact", CONCERN),
+        Page("children", TITLE, common.ChildrenForm, "safe-contact", CONCERN),
         Page("safe-contact", TITLE, common.SafeContactForm, "safe-times", CONTACT),
         Page("safe-times", TITLE, common.SafeTimesForm, after_safe_times, CONTACT),
         Page("voicemail", TITLE, common.VoicemailForm, "say-police", CONTACT),
