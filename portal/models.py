@@ -46,6 +46,9 @@ class Application(Base):
     children_involved: Mapped[str | None] = mapped_column(String(20))
     contact_channels: Mapped[list] = mapped_column(JSON, default=list)
     communication_needs: Mapped[list] = mapped_column(JSON, default=list)
+    # Right to Know referrals: the referrer's assessment.
+    risk_level: Mapped[str | None] = mapped_column(String(20))
+    urgency: Mapped[str | None] = mapped_column(String(20))
     # Every answer on the applicant's path, for display as on check answers.
     answers: Mapped[dict] = mapped_column(JSON)
 

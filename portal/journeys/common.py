@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.force import current_force
 
+from .engine import when
 from .fields import (
     ChoiceAnswer,
     DateAnswer,
@@ -248,3 +249,19 @@ class ChildrenForm(QuestionForm):
         hint=_l("For example, their ages and who they live with."),
         params={"rows": 3},
     )
+
+
+def danger_branch(next_slug: str):
+    """Someone in immediate danger is told to call 999, not to fill in a form."""
+    return when("immediate-danger", "danger", equals="yes", then="emergency", otherwise=next_slug)
+
+
+def area_branch(next_slug: str):
+    """Outside the force's area: the applicant is told which force to ask instead."""
+    return when("area", "area", equals="elsewhere", then="other-force", otherwise=next_slug)
+
+
+# Voicemail is asked only of someone who can be phoned or texted.
+CONTACT_BRANCH = when(
+    "safe-contact", "channels", includes=("phone", "text"), then="voicemail", otherwise="say-police"
+)

@@ -93,12 +93,14 @@ class Collection(Page):
     first_heading: Any = None  # the question when the list is empty
     more_heading: Any = None  # the question when it is not
     empty_text: Any = None  # on check answers when the list is empty
+    min_items: int = 0  # 1: the list starts with the first item's page, not a question
     max_items: int = 10
     describe: Callable[[dict], str] = str
     template: str = "public/collection.html"
 
     def is_answered(self, answers: Answers) -> bool:
-        return answers.get(self.slug, {}).get("more") == "no"
+        stored = answers.get(self.slug, {})
+        return stored.get("more") == "no" and len(stored.get("items", [])) >= self.min_items
 
     @staticmethod
     def items(answers: Answers, slug: str) -> list[dict]:
@@ -137,6 +139,7 @@ class Scheme:
     pages: tuple[Page | Stop, ...]
     start_template: str
     confirmation_template: str
+    declaration_template: str = "public/right_to_ask/declaration.html"
     context: Callable[[Answers], dict] = lambda answers: {}
     applicant_type: Callable[[Answers], str] = lambda answers: "self"
     columns: Callable[[Answers], dict] = lambda answers: {}
@@ -252,3 +255,19 @@ def branch(*targets: str):
         return function
 
     return wrap
+
+
+def when(slug: str, field: str, *, equals=None, includes=None, then: str, otherwise: str):
+    """A declared branch on one answer: go to `then` when the answer equals a
+    value (radios) or includes one of some values (checkboxes), else `otherwise`."""
+
+    @branch(then, otherwise)
+    def choose(answers: Answers) -> str:
+        value = answers.get(slug, {}).get(field)
+        if includes is not None:
+            matched = bool(set(value or []) & set(includes))
+        else:
+            matched = value == equals
+        return then if matched else otherwise
+
+    return choose

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal.force import current_force
 
 from . import common, subject
-from .engine import CHECK, Page, Scheme, Stop, branch
+from .engine import CHECK, Page, Scheme, Stop, branch, when
 from .fields import (
     ChoiceAnswer,
     MultiChoiceAnswer,
@@ -154,31 +154,10 @@ class ConcernDetailsForm(QuestionForm):
 # Branching.
 
 
-@branch("emergency", "who-for")
-def after_danger(answers):
-    return "emergency" if answer(answers, "immediate-danger", "danger") == "yes" else "who-for"
-
-
-@branch("area", "person-at-risk")
-def after_who_for(answers):
-    return "area" if for_self(answers) else "person-at-risk"
-
-
-@branch("other-force", "your-name")
-def after_area(answers):
-    return "other-force" if answer(answers, "area", "area") == "elsewhere" else "your-name"
-
-
 @branch("under-16", "your-address")
 def after_date_of_birth(answers):
     born = date.fromisoformat(answer(answers, "your-date-of-birth", "date_of_birth"))
     return "under-16" if age_in_years(born, date.today()) < MINIMUM_AGE else "your-address"
-
-
-@branch("voicemail", "say-police")
-def after_safe_times(answers):
-    channels = set(answer(answers, "safe-contact", "channels") or [])
-    return "voicemail" if channels & {"phone", "text"} else "say-police"
 
 
 def context(answers) -> dict:
@@ -236,8 +215,20 @@ SCHEME = Scheme(
     applicant_type=applicant_type,
     columns=columns,
     pages=(
-        Page("immediate-danger", TITLE, common.ImmediateDangerForm, after_danger, APPLICATION),
-        Page("who-for", TITLE, WhoForForm, after_who_for, APPLICATION),
+        Page(
+            "immediate-danger",
+            TITLE,
+            common.ImmediateDangerForm,
+            common.danger_branch("who-for"),
+            APPLICATION,
+        ),
+        Page(
+            "who-for",
+            TITLE,
+            WhoForForm,
+            when("who-for", "who", equals="myself", then="area", otherwise="person-at-risk"),
+            APPLICATION,
+        ),
         Page(
             "person-at-risk",
             TITLE,
@@ -248,7 +239,7 @@ SCHEME = Scheme(
         ),
         Page("relationship-to-person", TITLE, RelationshipToPersonForm, "person-knows", AT_RISK),
         Page("person-knows", TITLE, PersonKnowsForm, "area", AT_RISK),
-        Page("area", TITLE, common.AreaForm, after_area, about_at_risk),
+        Page("area", TITLE, common.AreaForm, common.area_branch("your-name"), about_at_risk),
         Page("your-name", TITLE, common.ApplicantNameForm, "your-date-of-birth", ABOUT_YOU),
         Page(
             "your-date-of-birth",
@@ -283,7 +274,7 @@ SCHEME = Scheme(
         Page("concern-details", TITLE, ConcernDetailsForm, "children", CONCERN),
         Page("children", TITLE, common.ChildrenForm, "safe-contact", CONCERN),
         Page("safe-contact", TITLE, common.SafeContactForm, "safe-times", CONTACT),
-        Page("safe-times", TITLE, common.SafeTimesForm, after_safe_times, CONTACT),
+        Page("safe-times", TITLE, common.SafeTimesForm, common.CONTACT_BRANCH, CONTACT),
         Page("voicemail", TITLE, common.VoicemailForm, "say-police", CONTACT),
         Page("say-police", TITLE, common.SayPoliceForm, "communication", CONTACT),
         Page("communication", TITLE, common.CommunicationForm, CHECK, CONTACT),

@@ -13,7 +13,15 @@ from portal.journeys.fields import ChoiceAnswer
 from portal.journeys.forms import QuestionForm
 
 from . import bp, drafts
-from .journey import after_save_url, build_form, get_scheme, in_change_mode, not_here, render_page
+from .journey import (
+    after_save_url,
+    back_url,
+    build_form,
+    get_scheme,
+    in_change_mode,
+    not_here,
+    render_page,
+)
 
 
 class RemoveForm(QuestionForm):
@@ -21,6 +29,15 @@ class RemoveForm(QuestionForm):
         _l("Are you sure you want to remove this?"),
         choices=YES_NO,
         required=_l("Select yes if you want to remove it"),
+    )
+
+
+def item_url(scheme: Scheme, page: Collection) -> str:
+    return url_for(
+        "public.collection_item",
+        scheme_slug=scheme.slug,
+        slug=page.slug,
+        change="1" if in_change_mode() else None,
     )
 
 
@@ -36,6 +53,8 @@ def list_url(scheme: Scheme, page: Collection) -> str:
 def collection_page(scheme: Scheme, page: Collection, state: drafts.DraftState):
     answers = state.answers
     items = Collection.items(answers, page.slug)
+    if len(items) < page.min_items:
+        return redirect(item_url(scheme, page))
     formdata = request.form if request.method == "POST" else None
     form = build_form(scheme, page.form, answers, None, formdata)
     form.more.label.text = str(page.more_heading if items else page.first_heading)
@@ -47,14 +66,7 @@ def collection_page(scheme: Scheme, page: Collection, state: drafts.DraftState):
         drafts.save(state, page.slug, {"items": items, "more": more})
         db.session.commit()
         if more == "yes":
-            return redirect(
-                url_for(
-                    "public.collection_item",
-                    scheme_slug=scheme.slug,
-                    slug=page.slug,
-                    change="1" if in_change_mode() else None,
-                )
-            )
+            return redirect(item_url(scheme, page))
         return redirect(after_save_url(scheme, page, state.draft.answers))
     return render_page(scheme, page, form, state, items=items, full=full)
 
@@ -103,7 +115,7 @@ def collection_item(scheme_slug: str, slug: str, index: int | None = None):
         form=form,
         title=page.title,
         heading=page.item_heading,
-        back_link=list_url(scheme, page),
+        back_link=list_url(scheme, page) if items else back_url(scheme, slug, state.answers),
         errors=form.error_list(),
         seconds_left=drafts.seconds_left(state),
     )
