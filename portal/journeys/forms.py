@@ -18,7 +18,7 @@ class QuestionForm(FlaskForm):
 
     def __init__(self, *args, context: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.context = context or {}
+        self.context = {} if context is None else context
         for field in self.answer_fields():
             field.label.text = self.personalise(field.label.text)
             field.description = self.personalise(field.description)

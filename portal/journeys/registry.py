@@ -1,10 +1,11 @@
 """Every scheme the portal offers, by URL slug."""
 
-from . import right_to_ask, right_to_know
+from . import child_protection, right_to_ask, right_to_know
 from .engine import Scheme
 
 SCHEMES: dict[str, Scheme] = {
-    scheme.slug: scheme for scheme in (right_to_ask.SCHEME, right_to_know.SCHEME)
+    scheme.slug: scheme
+    for scheme in (right_to_ask.SCHEME, right_to_know.SCHEME, child_protection.SCHEME)
 }
 
 

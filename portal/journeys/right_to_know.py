@@ -256,7 +256,12 @@ class LawfulBasisForm(QuestionForm):
 
 def context(answers) -> dict:
     force = current_force()
-    return {"at_risk": _l("the person at risk"), "force": force.name, "area": force.area_name}
+    return {
+        "at_risk": _l("the person at risk"),
+        "where_at_risk_lives": _l("Where the person at risk lives"),
+        "force": force.name,
+        "area": force.area_name,
+    }
 
 
 def columns(answers) -> dict:

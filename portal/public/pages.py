@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, session
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 
 from portal import applications
 from portal.extensions import db
 from portal.force import current_force
+from portal.journeys.fields import ChoiceAnswer
+from portal.journeys.forms import QuestionForm
 from portal.journeys.registry import SCHEMES
 
 from . import bp, drafts
 
 
-@bp.get("/")
+class WhichSchemeForm(QuestionForm):
+    worry = ChoiceAnswer(
+        _l("What are you worried about?"),
+        choices=[
+            ("my_partner", _l("My partner or ex-partner may harm me")),
+            ("someone_elses_partner", _l("Someone's partner or ex-partner may harm them")),
+            (
+                "professional",
+                _l(
+                    "I work with someone who may be at risk from a partner, and I "
+                    "have information the police should know"
+                ),
+            ),
+            ("child", _l("Someone who has contact with a child may harm them")),
+        ],
+        hint=_l("This helps us show you the right form."),
+        required=_l("Select what you are worried about"),
+    )
+
+
+SCHEME_FOR = {
+    "my_partner": "right-to-ask",
+    "someone_elses_partner": "right-to-ask",
+    "professional": "right-to-know",
+    "child": "child-protection",
+}
+
+
+@bp.route("/", methods=["GET", "POST"])
 def index():
-    return render_template("public/index.html", schemes=SCHEMES)
+    """Which scheme? Plain words lead to the right start page."""
+    form = WhichSchemeForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        return redirect(url_for("public.start", scheme_slug=SCHEME_FOR[form.worry.data]))
+    return render_template(
+        "public/index.html", form=form, errors=form.error_list(), schemes=SCHEMES
+    )
 
 
 @bp.get("/exit")
