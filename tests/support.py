@@ -22,6 +22,12 @@ PUBLIC_PAGES = [
     "/apply/right-to-ask",
     "/apply/right-to-ask/before-you-start",
     page_url("immediate-danger"),
+    "/apply/right-to-know",
+    "/apply/right-to-know/before-you-start",
+    page_url("immediate-danger", "right-to-know"),
+    "/apply/child-protection",
+    "/apply/child-protection/before-you-start",
+    page_url("immediate-danger", "child-protection"),
     "/safety",
     "/cookies",
     "/privacy",
@@ -207,3 +213,22 @@ def complete(applicant: Applicant, answers: dict, scheme: str = SCHEME) -> Page:
         assert not page.error_summary, f"{slug}: {page.error_summary}"
     assert applicant.path == page_url("check-your-answers", scheme)
     return applicant.page
+
+
+def reach(applicant: Applicant, slug: str, route: dict, scheme: str = SCHEME) -> None:
+    """Answer every page before `slug` on a route."""
+    for earlier, data in route.items():
+        if earlier == slug:
+            return
+        applicant.answer(earlier, data, scheme)
+    raise AssertionError(f"{slug} is not on this route")
+
+
+def assert_error(page: Page, messages: list[str]) -> None:
+    """The Design System's error pattern: the same words in the summary and on
+    the fields, "Error: " in the title, every summary link landing on a field."""
+    assert page.error_summary == messages
+    assert page.inline_errors == messages
+    assert page.title.startswith("Error: ")
+    for href in page.error_links:
+        assert page.soup.find(id=href.lstrip("#")) is not None, f"{href} links to nothing"

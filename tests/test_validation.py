@@ -8,17 +8,9 @@ from datetime import date
 
 import pytest
 
-from .support import SELF, SOMEONE_ELSE, page_url
+from .support import SELF, SOMEONE_ELSE, assert_error, page_url, reach
 
 NEXT_YEAR = str(date.today().year + 1)
-
-
-def reach(applicant, slug: str, route: dict) -> None:
-    for earlier, data in route.items():
-        if earlier == slug:
-            return
-        applicant.answer(earlier, data)
-    raise AssertionError(f"{slug} is not on this route")
 
 
 def dob(day="", month="", year="", prefix="date_of_birth"):
@@ -188,11 +180,7 @@ def test_validation_message(applicant, slug, route, data, messages):
     page = applicant.answer(slug, data)
     assert page.status == 200
     assert applicant.path == page_url(slug)
-    assert page.error_summary == messages
-    assert page.inline_errors == messages
-    assert page.title.startswith("Error: ")
-    for href in page.error_links:
-        assert page.soup.find(id=href.lstrip("#")) is not None, f"{href} links to nothing"
+    assert_error(page, messages)
 
 
 def test_answers_are_kept_on_error(applicant):
