@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.clock import as_utc
 from portal.extensions import db
 from portal.journeys.engine import Scheme
 from portal.models import Application, Draft
@@ -20,15 +21,6 @@ LONDON = ZoneInfo("Europe/London")
 
 class AlreadySubmitted(Exception):
     """The draft was sent already (a double click, a refresh, or Back then send)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def draft_key(token: str) -> str:

@@ -12,7 +12,8 @@ drafts_cli = AppGroup("drafts", help="Applications in progress.")
 @drafts_cli.command("purge")
 def purge_command() -> None:
     """Delete every draft whose time limit has passed."""
-    from .applications import purge_expired_drafts, utcnow
+    from .applications import purge_expired_drafts
+    from .clock import utcnow
     from .extensions import db
 
     count = purge_expired_drafts(now=utcnow())

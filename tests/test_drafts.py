@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import func, select, update
 
-from portal.applications import utcnow
+from portal.clock import utcnow
 from portal.models import Draft
 
 from .support import PUBLIC_PAGES, SELF, Applicant, page_url

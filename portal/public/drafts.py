@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app, session
 
-from portal import applications
+from portal import applications, clock
 from portal.extensions import db
 from portal.journeys.engine import Scheme
 from portal.models import Draft
@@ -34,7 +34,7 @@ def idle_period() -> timedelta:
 
 def remember(token: str, draft: Draft) -> None:
     session["draft"] = token
-    session["expires"] = int(applications.as_utc(draft.expires_at).timestamp())
+    session["expires"] = int(clock.as_utc(draft.expires_at).timestamp())
 
 
 def forget() -> None:
@@ -54,7 +54,7 @@ def load(scheme: Scheme, *, lock: bool = False) -> DraftState:
     if token is None:
         forget()
         return DraftState("none")
-    now = applications.utcnow()
+    now = clock.utcnow()
     draft = applications.get_draft(token=token, lock=lock)
     if draft is None:
         expired = int(session.get("expires") or 0) <= now.timestamp()
@@ -72,7 +72,7 @@ def load(scheme: Scheme, *, lock: bool = False) -> DraftState:
 
 
 def start(scheme: Scheme) -> DraftState:
-    now = applications.utcnow()
+    now = clock.utcnow()
     applications.purge_expired_drafts(now=now)
     token, draft = applications.new_draft(scheme=scheme.slug, now=now, idle=idle_period())
     remember(token, draft)
@@ -80,7 +80,7 @@ def start(scheme: Scheme) -> DraftState:
 
 
 def touch(state: DraftState) -> None:
-    applications.touch(state.draft, now=applications.utcnow(), idle=idle_period())
+    applications.touch(state.draft, now=clock.utcnow(), idle=idle_period())
     remember(state.token, state.draft)
 
 
@@ -92,5 +92,5 @@ def save(state: DraftState, slug: str, data: dict) -> None:
 def seconds_left(state: DraftState) -> int | None:
     if state.status != "active":
         return None
-    left = applications.as_utc(state.draft.expires_at) - applications.utcnow()
+    left = clock.as_utc(state.draft.expires_at) - clock.utcnow()
     return max(0, int(left.total_seconds()))

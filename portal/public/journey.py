@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 
-from portal import applications
+from portal import applications, clock
 from portal.extensions import db
 from portal.journeys.engine import CHECK, Collection, Page, Scheme, Stop
 from portal.journeys.registry import SCHEMES
@@ -184,7 +184,7 @@ def render_check_answers(scheme: Scheme, state: drafts.DraftState, csrf_failed=F
 
 def send_application(scheme: Scheme, state: drafts.DraftState):
     try:
-        applications.submit(state.draft, scheme, now=applications.utcnow())
+        applications.submit(state.draft, scheme, now=clock.utcnow())
         db.session.commit()
     except applications.AlreadySubmitted:
         db.session.rollback()
@@ -211,7 +211,7 @@ def extend():
     """The timeout warning's "Continue with your application" button."""
     token = drafts.session_token()
     draft = applications.get_draft(token=token) if token else None
-    now = applications.utcnow()
+    now = clock.utcnow()
     if draft is None or applications.is_expired(draft, now=now):
         return jsonify(extended=False), 410
     state = drafts.DraftState("active", token, draft)
