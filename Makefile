@@ -7,11 +7,11 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
-ASSETS := static/build/portal.css
+ASSETS := static/build/assets.json
 
-.PHONY: setup run test lint migrate messages clean
+.PHONY: setup run test lint migrate messages clean chromium
 
-setup: $(STAMP_PY) $(ASSETS) migrate
+setup: $(STAMP_PY) $(ASSETS) migrate chromium
 
 $(STAMP_PY): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -23,13 +23,21 @@ $(STAMP_NPM): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-$(ASSETS): $(STAMP_NPM) build-assets.mjs static/scss/portal.scss
+$(ASSETS): $(STAMP_NPM) build-assets.mjs static/scss/portal.scss static/js/portal.mjs static/images/favicon.svg
 	npm run --silent build
 
 migrate: $(STAMP_PY)
 	$(FLASK) db upgrade
 
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads).
+# Installed when missing; where it cannot be, they skip, except in CI (CI=true), where they fail.
+chromium:
+	@(command -v chromium && command -v chromedriver) >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver) || \
+		{ test "$$CI" != "true" && echo "Chromium could not be installed: the browser tests will skip."; }
+
 run: setup
+	$(FLASK) staff demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup

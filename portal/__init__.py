@@ -78,21 +78,24 @@ def register_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database, security
-    from .extensions import babel, csrf, db
+    from . import assets, database, security
+    from .extensions import babel, csrf, db, limiter
 
     db.init_app(app)
     with app.app_context():
         database.configure_sqlite(db.engine)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app)
     security.register(app)
+    assets.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from .public import register_views
+    from . import admin, public
 
-    app.register_blueprint(register_views())
+    app.register_blueprint(public.register_views())
+    app.register_blueprint(admin.register_views(app))
 
 
 def register_errors(app: Flask) -> None:

@@ -1,10 +1,12 @@
-"""Maintenance commands: flask --app wsgi drafts purge."""
+"""Commands: flask --app wsgi drafts purge | staff create | staff demo."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
+
+from .models import Role
 
 drafts_cli = AppGroup("drafts", help="Applications in progress.")
 
@@ -12,14 +14,88 @@ drafts_cli = AppGroup("drafts", help="Applications in progress.")
 @drafts_cli.command("purge")
 def purge_command() -> None:
     """Delete every draft whose time limit has passed."""
+    from . import clock
     from .applications import purge_expired_drafts
-    from .clock import utcnow
     from .extensions import db
 
-    count = purge_expired_drafts(now=utcnow())
+    count = purge_expired_drafts(now=clock.utcnow())
     db.session.commit()
     click.echo(f"Deleted {count} expired drafts.")
 
 
+staff_cli = AppGroup("staff", help="Staff accounts.")
+BASE_URL = "http://127.0.0.1:5000"
+
+
+def link(base_url: str, endpoint: str, **values) -> str:
+    with current_app.test_request_context(base_url=base_url):
+        return url_for(endpoint, _external=True, **values)
+
+
+@staff_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option(
+    "--base-url",
+    default=BASE_URL,
+    show_default=True,
+    help="Where the portal is served, for the printed link.",
+)
+def create_staff_command(email: str, name: str, role: str, base_url: str) -> None:
+    """Create a staff account and print its one-time setup link."""
+    from .admin import accounts
+    from .audit import record
+    from .extensions import db
+
+    if accounts.find_by_email(email=email):
+        raise click.ClickException(f"There is already an account for {email}.")
+    staff = accounts.create(email=email, name=name, role=Role(role))
+    token = accounts.issue_setup_link(staff)
+    record("staff_invited", target=staff, role=role, by="command line")
+    db.session.commit()
+    click.echo(f"Created {staff.email} ({Role(role).label}). One-time setup link:")
+    click.echo(f"  {link(base_url, 'admin.setup', token=token)}")
+
+
+DEMO = [
+    (Role.ADMINISTRATOR, "demo.administrator@example.police.uk", "Demo Administrator"),
+    (Role.SUPERVISOR, "demo.supervisor@example.police.uk", "Demo Supervisor"),
+    (Role.OFFICER, "demo.officer@example.police.uk", "Demo Officer"),
+    (Role.ANALYST, "demo.analyst@example.police.uk", "Demo Analyst"),
+]
+
+
+@staff_cli.command("demo")
+@click.option("--base-url", default=BASE_URL, show_default=True)
+def demo_command(base_url: str) -> None:
+    """Development only: one account per role when there are no accounts, and
+    fresh setup links for those not set up yet."""
+    from .admin import accounts
+    from .audit import record
+    from .extensions import db
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Production never creates default accounts.")
+    existing = accounts.count()
+    click.echo("Demo staff accounts: set a password and an authenticator app with each link.")
+    for role, email, name in DEMO:
+        staff = accounts.find_by_email(email=email)
+        if staff is None and existing:
+            continue  # a real deployment's accounts: leave them alone
+        if staff is None:
+            staff = accounts.create(email=email, name=name, role=role)
+            record("staff_invited", target=staff, role=role.value, by="demo accounts")
+        elif staff.totp_enabled:
+            click.echo(f"  {role.label:26} {email} (set up: sign in)")
+            continue
+        token = accounts.issue_setup_link(staff)
+        click.echo(f"  {role.label:26} {email}")
+        click.echo(f"  {'':26} {link(base_url, 'admin.setup', token=token)}")
+    db.session.commit()
+    click.echo(f"Then sign in at {link(base_url, 'admin.sign_in')}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(drafts_cli)
+    app.cli.add_command(staff_cli)

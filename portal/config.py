@@ -35,6 +35,22 @@ class Config:
     DRAFT_IDLE_MINUTES = 60
     DRAFT_WARNING_MINUTES = 5
 
+    # Staff sign-in and sessions.
+    STAFF_IDLE_MINUTES = 15
+    STAFF_WARNING_MINUTES = 2
+    STAFF_SESSION_HOURS = 12
+    SIGN_IN_MAX_FAILURES = 5
+    SIGN_IN_LOCK_MINUTES = 15
+    SETUP_LINK_HOURS = 24
+    # argon2id: 64 MiB, 2 passes, 1 lane: about 110 ms a check on the reference machine.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_KIB = 65536
+    ARGON2_PARALLELISM = 1
+    # Rate limits: per process in development; production shares them through Redis.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    SIGN_IN_RATE_LIMIT = "20 per 10 minutes"
+
     # Requests: public forms carry text only, so bodies stay small.
     MAX_CONTENT_LENGTH = 100 * 1024
     MAX_FORM_MEMORY_SIZE = 100 * 1024
@@ -59,9 +75,12 @@ class Config:
         self.instance_path = instance_path
         self.DRAFT_IDLE_MINUTES = _int("DRAFT_IDLE_MINUTES", self.DRAFT_IDLE_MINUTES)
         self.DRAFT_WARNING_MINUTES = _int("DRAFT_WARNING_MINUTES", self.DRAFT_WARNING_MINUTES)
+        for name in ("STAFF_IDLE_MINUTES", "STAFF_WARNING_MINUTES", "STAFF_SESSION_HOURS"):
+            setattr(self, name, _int(name, getattr(self, name)))
         self.FORCE_CONFIG = os.environ.get("FORCE_CONFIG") or self.FORCE_CONFIG
         self.SECRET_KEY = self.secret_key()
         self.DATABASE_URL = self.database_url()
+        self.RATELIMIT_STORAGE_URI = self.rate_limit_storage()
         # A slow applicant's token must last as long as their draft does.
         self.WTF_CSRF_TIME_LIMIT = self.DRAFT_IDLE_MINUTES * 60
         if self.DRAFT_WARNING_MINUTES >= self.DRAFT_IDLE_MINUTES:
@@ -69,6 +88,9 @@ class Config:
 
     def secret_key(self) -> str:
         return os.environ.get("SECRET_KEY", "")
+
+    def rate_limit_storage(self) -> str:
+        return os.environ.get("REDIS_URL") or "memory://"
 
     def database_url(self) -> str:
         return os.environ.get("DATABASE_URL", "")
@@ -94,9 +116,15 @@ class DevelopmentConfig(Config):
 class TestConfig(DevelopmentConfig):
     ENV_NAME = "test"
     TESTING = True
+    # The OWASP minimum for argon2id keeps the suite quick; production is slower on purpose.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_KIB = 19456
 
     def secret_key(self) -> str:
         return "test-secret-key-not-for-production"  # noqa: S105
+
+    def rate_limit_storage(self) -> str:
+        return "memory://"
 
 
 class ProductionConfig(Config):
@@ -111,6 +139,12 @@ class ProductionConfig(Config):
         if len(key) < 32:
             raise ConfigError("Production needs SECRET_KEY: at least 32 random characters.")
         return key
+
+    def rate_limit_storage(self) -> str:
+        url = os.environ.get("REDIS_URL", "")
+        if not url:
+            raise ConfigError("Production needs REDIS_URL: rate limits are shared by every worker.")
+        return url
 
     def database_url(self) -> str:
         url = os.environ.get("DATABASE_URL", "")

@@ -13,9 +13,11 @@ log = logging.getLogger(__name__)
 
 TEMPLATES = {
     400: "shared/errors/400.html",
+    403: "shared/errors/403.html",
     404: "shared/errors/404.html",
     405: "shared/errors/404.html",
     413: "shared/errors/413.html",
+    429: "shared/errors/429.html",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, MetaData, String
@@ -70,3 +71,104 @@ class Draft(Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
 
     application: Mapped[Application | None] = relationship()
+
+
+class Role(enum.StrEnum):
+    """What a member of staff may do (DESIGN.md section 4)."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ANALYST = "analyst"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return {
+            "officer": "Disclosure officer",
+            "supervisor": "Supervisor",
+            "analyst": "Analyst (communications)",
+            "administrator": "Administrator",
+        }[self.value]
+
+
+class Staff(Base):
+    """A member of the force's staff who may sign in to the back office."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored in lower case
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(default=False)
+    totp_last_step: Mapped[int | None]  # the last accepted time step: a code works once
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_sign_in_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    # Flask-Login: the id it keeps in the session is the server-side session's
+    # token, not the staff id, so that a session can be ended on the server.
+    session_token = None  # set when loaded for a request
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+
+class StaffSession(Base):
+    """A signed-in session, kept on the server so that it can be ended at once."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the token
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # the absolute limit
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+
+    staff: Mapped[Staff] = relationship()
+
+
+class SetupToken(Base):
+    """A one-time link for a member of staff to set a password and enrol a second factor."""
+
+    __tablename__ = "setup_token"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the token
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    staff: Mapped[Staff] = relationship()
+
+
+class AuditEvent(Base):
+    """Append-only: who did what, when, to whom or to which case, and why.
+    The database refuses updates and deletes (see the migration)."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None]  # not a foreign key: the record outlives the account
+    target_staff_id: Mapped[int | None]
+    application_id: Mapped[int | None] = mapped_column(index=True)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)

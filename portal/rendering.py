@@ -7,8 +7,10 @@ from __future__ import annotations
 import copy
 
 from flask import Flask, render_template
+from flask_babel import format_datetime
 from markupsafe import Markup, escape
 
+from .clock import as_utc
 from .force import current_force
 from .journeys.fields import ChoiceAnswer, DateAnswer, MultiChoiceAnswer
 
@@ -61,6 +63,21 @@ def multiline(text) -> Markup:
     return Markup("<br>").join(escape(line) for line in str(text).splitlines())
 
 
+def datetime_local(moment) -> str:
+    """A stored UTC time as the force's local time."""
+    return format_datetime(as_utc(moment), "d MMM y, HH:mm")
+
+
+def staff_seconds_left() -> int:
+    from flask_login import current_user
+
+    from .admin import sessions
+
+    return sessions.seconds_left(current_user.session_token)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(render_field=render_field, force=current_force)
     app.jinja_env.filters["multiline"] = multiline
+    app.jinja_env.filters["datetime_local"] = datetime_local
+    app.jinja_env.globals["staff_seconds_left"] = staff_seconds_left

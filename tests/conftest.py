@@ -5,6 +5,7 @@ every test."""
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, delete
@@ -12,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.database import downgrade, upgrade
-from portal.extensions import db
-from portal.models import Application, Draft
+from portal.extensions import db, limiter
+from portal.models import Application, Draft, SetupToken, Staff, StaffSession
 
 from .support import Applicant
 
@@ -45,9 +46,10 @@ def clean_tables(request):
         return
     app = request.getfixturevalue("app")
     with app.app_context():
-        db.session.execute(delete(Draft))
-        db.session.execute(delete(Application))
-        db.session.commit()
+        for table in (Draft, Application, StaffSession, SetupToken, Staff):
+            db.session.execute(delete(table))
+        db.session.commit()  # the audit log is append-only: tests read only their own rows
+        limiter.reset()
 
 
 @pytest.fixture
@@ -73,3 +75,20 @@ def observer_engine(app):
 def db_session(observer_engine):
     with Session(observer_engine) as session:
         yield session
+
+
+class Clock:
+    """The portal's clock, moved by the test."""
+
+    def __init__(self):
+        self.now = datetime.now(UTC)
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr("portal.clock.utcnow", lambda: fake.now)
+    return fake

@@ -32,7 +32,16 @@ def test_production_refuses_to_start_without_a_database(monkeypatch, tmp_path):
         load_config(str(tmp_path), "production")
 
 
+def test_production_refuses_to_start_without_redis(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/portal")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        load_config(str(tmp_path), "production")
+
+
 def test_production_cookies_and_headers(monkeypatch, tmp_path):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
     monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "p.sqlite3"))
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))

@@ -1,7 +1,7 @@
 // Starts GOV.UK Frontend's components (Exit this page, error summary focus,
 // conditional reveals) and the draft time limit warning. Everything works
 // without this file; it only adds the Shift shortcut, focus and the warning.
-import { initAll } from "/static/build/govuk-frontend.min.js";
+import { initAll } from "./govuk-frontend.min.js";
 
 initAll();
 

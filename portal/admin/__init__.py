@@ -1,0 +1,21 @@
+"""The back office: sign-in with a second factor, staff administration, and
+(as they land) casework, audit and statistics."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def guard():
+    """Deny by default: see auth.guard."""
+    from .auth import guard as check_access
+
+    return check_access()
+
+
+def register_views(app) -> Blueprint:
+    from . import auth, home, sign_in, staff  # noqa: F401  (routes register on import)
+
+    auth.login_manager.init_app(app)
+    return bp

@@ -1,0 +1,129 @@
+"""Data access for staff accounts and their one-time setup links. Plain
+functions; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal import clock
+from portal.clock import as_utc
+from portal.extensions import db
+from portal.models import Role, SetupToken, Staff
+
+
+class LastAdministrator(Exception):
+    """The change would leave no active administrator."""
+
+
+def token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(*, email: str) -> Staff | None:
+    query = select(Staff).where(Staff.email == normalise_email(email))
+    return db.session.scalars(query).one_or_none()
+
+
+def get(*, staff_id: int) -> Staff | None:
+    return db.session.get(Staff, staff_id)
+
+
+def list_staff() -> list[Staff]:
+    return list(db.session.scalars(select(Staff).order_by(Staff.name, Staff.id)))
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Staff))
+
+
+def create(*, email: str, name: str, role: Role) -> Staff:
+    staff = Staff(
+        email=normalise_email(email),
+        name=name.strip(),
+        role=role.value,
+        active=True,
+        failed_attempts=0,
+        totp_enabled=False,
+        created_at=clock.utcnow(),
+    )
+    db.session.add(staff)
+    db.session.flush()
+    return staff
+
+
+def active_administrators() -> int:
+    query = (
+        select(func.count())
+        .select_from(Staff)
+        .where(Staff.role == Role.ADMINISTRATOR.value, Staff.active.is_(True))
+    )
+    return db.session.scalar(query)
+
+
+def guard_last_administrator(staff: Staff) -> None:
+    """Refuse to disable or demote the last active administrator."""
+    if staff.role == Role.ADMINISTRATOR.value and staff.active and active_administrators() <= 1:
+        raise LastAdministrator
+
+
+def issue_setup_link(staff: Staff) -> str:
+    """A one-time token to set a password and enrol a second factor. Any
+    earlier unused link stops working; the account cannot sign in until the
+    new link is used."""
+    now = clock.utcnow()
+    for old in db.session.scalars(
+        select(SetupToken).where(SetupToken.staff_id == staff.id, SetupToken.used_at.is_(None))
+    ):
+        old.used_at = now
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["SETUP_LINK_HOURS"]
+    db.session.add(
+        SetupToken(
+            id=token_key(token),
+            staff_id=staff.id,
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
+    staff.password_hash = None
+    staff.totp_secret = None
+    staff.totp_enabled = False
+    staff.totp_last_step = None
+    return token
+
+
+def find_setup_token(*, token: str) -> SetupToken | None:
+    """A setup link that has not been used and has not expired."""
+    row = db.session.get(SetupToken, token_key(token))
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= clock.utcnow():
+        return None
+    return row
+
+
+def is_locked(staff: Staff) -> bool:
+    return staff.locked_until is not None and as_utc(staff.locked_until) > clock.utcnow()
+
+
+def record_failure(staff: Staff) -> bool:
+    """Count a failed password or code; True when this failure locks the account."""
+    staff.failed_attempts = (staff.failed_attempts or 0) + 1
+    if staff.failed_attempts >= current_app.config["SIGN_IN_MAX_FAILURES"]:
+        minutes = current_app.config["SIGN_IN_LOCK_MINUTES"]
+        staff.locked_until = clock.utcnow() + timedelta(minutes=minutes)
+        staff.failed_attempts = 0
+        return True
+    return False
+
+
+def clear_failures(staff: Staff) -> None:
+    staff.failed_attempts = 0
+    staff.locked_until = None
