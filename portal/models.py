@@ -52,8 +52,35 @@ class Application(Base):
     urgency: Mapped[str | None] = mapped_column(String(20))
     # Every answer on the applicant's path, for display as on check answers.
     answers: Mapped[dict] = mapped_column(JSON)
+    # Normalised keys for spotting possible duplicates (name and date of birth).
+    subject_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    applicant_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    at_risk_key: Mapped[str | None] = mapped_column(String(200), index=True)
 
-    __table_args__ = (Index("ix_application_submitted_on_scheme", "submitted_on", "scheme"),)
+    # Casework.
+    first_contact_due_at: Mapped[datetime | None]
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(30), default="received")
+    triaged_at: Mapped[datetime | None]
+    first_contact_at: Mapped[datetime | None]
+    decision_signed_off_at: Mapped[datetime | None]
+    decision_signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    disclosed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    deviations: Mapped[list] = mapped_column(JSON, default=list)
+
+    assigned_to: Mapped[Staff | None] = relationship(foreign_keys=[assigned_to_id])
+    records: Mapped[list[CaseRecord]] = relationship(
+        back_populates="application", order_by="CaseRecord.id")
+
+    __table_args__ = (
+        Index("ix_application_submitted_on_scheme", "submitted_on", "scheme"),
+        # The casework queue: open cases needing triage, then open cases by completion date.
+        Index("ix_application_queue", "closed_at", "triaged_at", "triage_due_at"),
+        Index("ix_application_completion_due", "closed_at", "completion_due_at"),
+    )
 
 
 class Draft(Base):
@@ -172,3 +199,21 @@ class AuditEvent(Base):
     application_id: Mapped[int | None] = mapped_column(index=True)
     reason: Mapped[str | None] = mapped_column(String(500))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class CaseRecord(Base):
+    """One piece of recorded casework: a triage, a contact attempt, a check,
+    a decision, a sign-off, a disclosure, a closure or a note. The stage's own
+    answers are kept as structured JSON."""
+
+    __tablename__ = "case_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[datetime]
+
+    application: Mapped[Application] = relationship(back_populates="records")
+    recorded_by: Mapped[Staff] = relationship()
