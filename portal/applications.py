@@ -5,18 +5,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from portal import deadlines
 from portal.clock import as_utc
 from portal.extensions import db
+from portal.force import current_force
 from portal.journeys.engine import Scheme
 from portal.models import Application, Draft
 from portal.references import new_reference
-
-LONDON = ZoneInfo("Europe/London")
 
 
 class AlreadySubmitted(Exception):
@@ -87,10 +86,12 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             channel="online",
             applicant_type=scheme.applicant_type(answers),
             submitted_at=now,
-            submitted_on=now.astimezone(LONDON).date(),
-            triage_due_at=now + timedelta(hours=24),
-            completion_due_at=now + timedelta(days=scheme.deadline_days),
+            submitted_on=deadlines.local_date(now),
+            triage_due_at=deadlines.triage_due(now),
+            first_contact_due_at=deadlines.contact_due(now, current_force().contact_working_days),
+            completion_due_at=deadlines.completion_due(now, scheme.deadline_days),
             answers=answers,
+            **duplicate_keys(answers),
             **scheme.columns(answers),
         )
         try:
@@ -111,3 +112,30 @@ def reference_taken(reference: str) -> bool:
         db.session.scalar(select(Application.id).where(Application.reference == reference))
         is not None
     )
+
+
+def person_key(name: str | None, born: str | None = None) -> str | None:
+    """A name and date of birth made comparable: case, spacing and punctuation ignored."""
+    if not name:
+        return None
+    words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
+    return " ".join(words) + "|" + (born or "")
+
+
+def duplicate_keys(answers: dict) -> dict:
+    """Keys for spotting the same person in another case. Every scheme uses the
+    same page names for the applicant, the person at risk and the subject."""
+
+    def value(slug: str, field: str):
+        return answers.get(slug, {}).get(field)
+
+    return {
+        "subject_key": person_key(
+            value("subject-name", "full_name"), value("subject-date-of-birth", "date_of_birth")
+        ),
+        "applicant_key": person_key(
+            value("your-name", "full_name"), value("your-date-of-birth", "date_of_birth")
+        )
+        or person_key(value("referrer", "email")),
+        "at_risk_key": person_key(value("person-at-risk", "full_name")),
+    }

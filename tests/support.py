@@ -232,3 +232,11 @@ def assert_error(page: Page, messages: list[str]) -> None:
     assert page.title.startswith("Error: ")
     for href in page.error_links:
         assert page.soup.find(id=href.lstrip("#")) is not None, f"{href} links to nothing"
+
+
+def days_to_complete(application) -> int:
+    """Calendar days from the day received to the completion deadline, in London time."""
+    from portal.clock import as_utc
+    from portal.deadlines import local_date
+
+    return (local_date(as_utc(application.completion_due_at)) - application.submitted_on).days
