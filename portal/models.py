@@ -73,7 +73,8 @@ class Application(Base):
 
     assigned_to: Mapped[Staff | None] = relationship(foreign_keys=[assigned_to_id])
     records: Mapped[list[CaseRecord]] = relationship(
-        back_populates="application", order_by="CaseRecord.id")
+        back_populates="application", order_by="CaseRecord.id"
+    )
 
     __table_args__ = (
         Index("ix_application_submitted_on_scheme", "submitted_on", "scheme"),
@@ -96,6 +97,8 @@ class Draft(Base):
     last_active_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    # "online", or how staff received an application they are keying in.
+    channel: Mapped[str] = mapped_column(String(20), default="online", server_default="online")
 
     application: Mapped[Application | None] = relationship()
 

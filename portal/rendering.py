@@ -5,6 +5,7 @@ question, and revealed fields nested under their choice."""
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 
 from flask import Flask, render_template
 from flask_babel import format_datetime
@@ -76,8 +77,29 @@ def staff_seconds_left() -> int:
     return sessions.seconds_left(current_user.session_token)
 
 
+def is_overdue(due, now) -> bool:
+    return as_utc(due) < now
+
+
+def due_soon(due, now, days: int = 2) -> bool:
+    return as_utc(due) < now + timedelta(days=days)
+
+
+def outcome_label(value: str) -> str:
+    from .admin.case_forms import OUTCOMES
+
+    return str(dict(OUTCOMES).get(value, value))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(render_field=render_field, force=current_force)
     app.jinja_env.filters["multiline"] = multiline
     app.jinja_env.filters["datetime_local"] = datetime_local
+    app.jinja_env.filters.update(
+        is_overdue=is_overdue,
+        due_soon=due_soon,
+        outcome_label=outcome_label,
+        zip=zip,
+        combine=lambda a, b: {**a, **b},
+    )
     app.jinja_env.globals["staff_seconds_left"] = staff_seconds_left

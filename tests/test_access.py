@@ -35,6 +35,17 @@ ACCESS = {
     "admin.staff_disable": {ADMIN},
     "admin.staff_enable": {ADMIN},
     "admin.staff_reset": {ADMIN},
+    "admin.case_queue": {OFFICER, SUPERVISOR},
+    "admin.case_view": {OFFICER, SUPERVISOR},
+    "admin.case_record": {OFFICER, SUPERVISOR},
+    "admin.case_claim": {OFFICER, SUPERVISOR},
+    "admin.case_not_duplicate": {OFFICER, SUPERVISOR},
+    "admin.case_key_in": {OFFICER, SUPERVISOR},
+    "admin.case_assign": {SUPERVISOR},
+    "admin.case_audit": {SUPERVISOR},
+    "admin.staff_audit": {SUPERVISOR},
+    "admin.case_export": {SUPERVISOR},
+    "admin.queue_export": {SUPERVISOR},
 }
 
 
@@ -56,7 +67,13 @@ def test_every_staff_view_declares_its_access(app):
 
 
 def url_for_rule(rule, staff_id: int) -> str:
-    values = {"staff_id": staff_id, "token": "not-a-real-token"}
+    values = {
+        "staff_id": staff_id,
+        "token": "not-a-real-token",
+        "case_id": 1,
+        "other_id": 1,
+        "kind": "note",
+    }
     return rule.build({name: values[name] for name in rule.arguments})[1]
 
 
@@ -85,7 +102,7 @@ def test_each_role_reaches_exactly_its_pages(app, clock, role):
             assert response.status_code == 302, where
             assert response.location.startswith("/admin/sign-in"), where
         elif allowed == ANYONE or role in allowed:
-            assert response.status_code in (200, 302), where
+            assert response.status_code in (200, 302, 404, 409), where
             assert not (response.location or "").startswith("/admin/sign-in"), where
         else:
             assert response.status_code == 403, where

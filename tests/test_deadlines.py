@@ -14,16 +14,19 @@ def utc(*parts) -> datetime:
     return datetime(*parts, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("received", "due"), [
-    # Monday 2 November 2026: ten working days later is Monday 16 November.
-    (utc(2026, 11, 2, 10), date(2026, 11, 16)),
-    # Friday 18 December 2026: Christmas, Boxing Day (observed 28th) and New Year skipped.
-    (utc(2026, 12, 18, 10), date(2027, 1, 6)),
-    # Thursday 26 March 2026: Good Friday and Easter Monday skipped.
-    (utc(2026, 3, 26, 10), date(2026, 4, 13)),
-    # 22:30 UTC on Sunday 7 June is 23:30 in London, still Sunday: counting starts Monday.
-    (utc(2026, 6, 7, 22, 30), date(2026, 6, 19)),
-])
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # Monday 2 November 2026: ten working days later is Monday 16 November.
+        (utc(2026, 11, 2, 10), date(2026, 11, 16)),
+        # Friday 18 December 2026: Christmas, Boxing Day (observed 28th) and New Year skipped.
+        (utc(2026, 12, 18, 10), date(2027, 1, 6)),
+        # Thursday 26 March 2026: Good Friday and Easter Monday skipped.
+        (utc(2026, 3, 26, 10), date(2026, 4, 13)),
+        # 22:30 UTC on Sunday 7 June is 23:30 in London, still Sunday: counting starts Monday.
+        (utc(2026, 6, 7, 22, 30), date(2026, 6, 19)),
+    ],
+)
 def test_first_contact_within_10_working_days(received, due):
     result = deadlines.contact_due(received)
     assert result.astimezone(deadlines.LONDON).date() == due

@@ -95,9 +95,15 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_application_completion_due", ["closed_at", "completion_due_at"], unique=False
         )
+    with op.batch_alter_table("draft", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("channel", sa.String(length=20), nullable=False, server_default="online")
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("draft", schema=None) as batch_op:
+        batch_op.drop_column("channel")
     with op.batch_alter_table("application", schema=None) as batch_op:
         batch_op.drop_index("ix_application_completion_due")
         batch_op.drop_index("ix_application_queue")

@@ -308,13 +308,14 @@ class DateAnswer(PortalField, Field):
         required=None,
         hint=None,
         past=True,
+        not_future=False,
         bday=False,
         summary=True,
         **kwargs,
     ):
         super().__init__(label, description=hint or "", **kwargs)
         self.setup(short, required, summary)
-        self.past, self.bday = past, bday
+        self.past, self.not_future, self.bday = past, not_future, bday
         self.parts = dict.fromkeys(self.PARTS, "")
         self.error_parts: tuple[str, ...] = ()
 
@@ -385,6 +386,9 @@ class DateAnswer(PortalField, Field):
         if self.past and value >= date.today():
             self.error_parts = self.PARTS
             raise StopValidation(_l("%(name)s must be in the past", name=self.short_name))
+        if self.not_future and value > date.today():
+            self.error_parts = self.PARTS
+            raise StopValidation(_l("%(name)s must be today or in the past", name=self.short_name))
         if value.year < 1900:
             self.error_parts = ("year",)
             raise StopValidation(_l("%(name)s must be after 1900", name=self.short_name))

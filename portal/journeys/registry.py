@@ -12,3 +12,11 @@ SCHEMES: dict[str, Scheme] = {
 def validate_all() -> None:
     for scheme in SCHEMES.values():
         scheme.validate()
+
+
+def scheme_for(application) -> Scheme:
+    """The definition an application was made under."""
+    for scheme in SCHEMES.values():
+        if (scheme.code, scheme.route) == (application.scheme, application.route):
+            return scheme
+    raise LookupError(f"No scheme {application.scheme}/{application.route}")

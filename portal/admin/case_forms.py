@@ -1,0 +1,392 @@
+"""What each stage of a case records: one form a stage, fields that carry their
+own messages (as on the public side), kept as structured JSON."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.journeys.common import CONTACT_CHANNELS, YES_NO
+from portal.journeys.fields import ChoiceAnswer, DateAnswer, TextAreaAnswer, TextField
+from portal.journeys.forms import QuestionForm
+
+OUTCOMES = [
+    ("disclosed_to_person_at_risk", _l("Disclosure made to the person at risk")),
+    ("disclosed_to_third_party", _l("Disclosure made to a third party best placed to protect")),
+    ("no_information", _l("No disclosure: no relevant information held")),
+    ("threshold_not_met", _l("No disclosure: information held but the threshold was not met")),
+    ("outside_scheme", _l("Not progressed: outside the scheme")),
+    ("withdrawn", _l("Withdrawn by the applicant")),
+    ("no_contact", _l("Applicant could not be contacted")),
+    ("identity_not_verified", _l("Identity not verified")),
+    ("duplicate", _l("Duplicate of an existing case")),
+    ("transferred", _l("Transferred to another force")),
+    ("misuse", _l("Suspected misuse of the scheme")),
+]
+DISCLOSURE_OUTCOMES = {"disclosed_to_person_at_risk", "disclosed_to_third_party"}
+
+# A triage that does not proceed closes the case with this outcome.
+TRIAGE_CLOSES = {
+    "duplicate": "duplicate",
+    "transferred": "transferred",
+    "not_in_scope": "outside_scheme",
+    "withdrawn": "withdrawn",
+    "misuse": "misuse",
+}
+
+YES_PARTLY_NO = [("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No"))]
+
+
+def reason(label, required):
+    return TextAreaAnswer(
+        label, short=_l("Reason"), required=required, max_length=2000, params={"rows": 3}
+    )
+
+
+def when(label, short, required):
+    return DateAnswer(
+        label,
+        short=short,
+        required=required,
+        past=False,
+        not_future=True,
+        hint=_l("For example, 27 3 2026"),
+    )
+
+
+class LateForm(QuestionForm):
+    """Forms whose stage has a statutory deadline: recording it late needs a
+    justification (a departure from the guidance, which is reported)."""
+
+    late_reason = TextAreaAnswer(
+        _l("Why was the deadline missed?"),
+        short=_l("Why the deadline was missed"),
+        required=_l("Enter why the deadline was missed"),
+        max_length=2000,
+        hint=_l("This is recorded as a departure from the statutory guidance."),
+        params={"rows": 3},
+    )
+
+
+class TriageForm(LateForm):
+    reveals = {
+        "immediate_risk": {"yes": ("risk_action",)},
+        "decision": {"duplicate": ("duplicate_reference",), "transferred": ("force",)},
+    }
+
+    immediate_risk = ChoiceAnswer(
+        _l("Is anyone at immediate risk?"),
+        short=_l("Immediate risk"),
+        choices=YES_NO,
+        required=_l("Select yes if anyone is at immediate risk"),
+    )
+    risk_action = TextAreaAnswer(
+        _l("What action was taken?"),
+        short=_l("Action taken"),
+        required=_l("Enter the action taken"),
+        max_length=2000,
+        params={"rows": 3},
+    )
+    in_scope = ChoiceAnswer(
+        _l("Is it within the scope of the scheme?"),
+        short=_l("In scope"),
+        choices=YES_NO,
+        required=_l("Select yes if it is within scope"),
+    )
+    identifies_subject = ChoiceAnswer(
+        _l("Is there enough to identify the subject?"),
+        short=_l("Enough to identify the subject"),
+        choices=YES_PARTLY_NO,
+        required=_l("Select whether there is enough to identify the subject"),
+    )
+    right_scheme = ChoiceAnswer(
+        _l("Did the applicant choose the right scheme?"),
+        short=_l("Right scheme"),
+        choices=YES_NO,
+        required=_l("Select yes if it is the right scheme"),
+    )
+    crime_report = ChoiceAnswer(
+        _l("Should it have been reported as a crime?"),
+        short=_l("Should have been a crime report"),
+        choices=YES_NO,
+        required=_l("Select yes if it should have been a crime report"),
+    )
+    decision = ChoiceAnswer(
+        _l("Triage decision"),
+        short=_l("Decision"),
+        choices=[
+            ("proceed", _l("Proceed")),
+            ("duplicate", _l("Duplicate of another case")),
+            ("transferred", _l("Transfer to another force")),
+            ("not_in_scope", _l("Not in scope")),
+            ("withdrawn", _l("Withdrawn by the applicant")),
+            ("misuse", _l("Suspected misuse of the scheme")),
+        ],
+        required=_l("Select a triage decision"),
+    )
+    duplicate_reference = TextField(
+        _l("Reference of the existing case"),
+        short=_l("Duplicate of"),
+        required=_l("Enter the reference of the existing case"),
+        max_length=8,
+        params={"classes": "govuk-input--width-10"},
+    )
+    force = TextField(
+        _l("Which force?"),
+        short=_l("Transferred to"),
+        required=_l("Enter the force it is transferred to"),
+        max_length=100,
+    )
+    reason = reason(_l("Reason (needed unless the decision is to proceed)"), None)
+
+    def check(self, active: set[str]) -> bool:
+        if self.decision.data not in (None, "proceed") and not self.reason.data:
+            self.reason.errors.append(str(_l("Enter the reason for the decision")))
+            return False
+        return True
+
+
+class ContactForm(LateForm):
+    reveals = {}
+
+    contacted_on = when(_l("Date of the attempt"), _l("Date"), _l("Enter the date of the attempt"))
+    channel = ChoiceAnswer(
+        _l("How did you try to contact them?"),
+        short=_l("Channel"),
+        choices=CONTACT_CHANNELS,
+        required=_l("Select how you tried to contact them"),
+    )
+    result = ChoiceAnswer(
+        _l("Result"),
+        short=_l("Result"),
+        choices=[
+            ("reached", _l("Spoke to the applicant")),
+            ("no_answer", _l("No answer")),
+            ("unsafe", _l("Not safe to talk")),
+            ("message_left", _l("Message left")),
+        ],
+        required=_l("Select the result"),
+    )
+    override_reason = TextAreaAnswer(
+        _l("Why did you use a way the applicant did not say was safe?"),
+        short=_l("Reason for using an unsafe channel"),
+        max_length=1000,
+        params={"rows": 3},
+    )
+
+    def check(self, active: set[str]) -> bool:
+        unsafe = self.channel.data and self.channel.data not in self.safe_channels
+        if unsafe and not self.override_reason.data:
+            self.override_reason.errors.append(
+                str(_l("The applicant did not say this way is safe: enter why you are using it"))
+            )
+            return False
+        return True
+
+
+class IdentityForm(QuestionForm):
+    document_1 = TextField(
+        _l("First document seen"),
+        short=_l("First document"),
+        required=_l("Enter the first document seen"),
+        max_length=100,
+    )
+    document_2 = TextField(
+        _l("Second document seen"),
+        short=_l("Second document"),
+        required=_l("Enter the second document seen"),
+        max_length=100,
+    )
+    photographic = ChoiceAnswer(
+        _l("Was one of them photographic?"),
+        short=_l("Photographic"),
+        choices=YES_NO,
+        required=_l("Select yes if one was photographic"),
+    )
+    verified_by = TextField(
+        _l("Verified by"),
+        short=_l("Verified by"),
+        required=_l("Enter who verified the documents"),
+        max_length=100,
+    )
+    met_on = when(
+        _l("Date of the meeting"), _l("Meeting date"), _l("Enter the date of the meeting")
+    )
+
+    def check(self, active: set[str]) -> bool:
+        if self.photographic.data == "no":
+            self.photographic.errors.append(
+                str(_l("Identity needs 2 documents, one with a photo: record this when it is seen"))
+            )
+            return False
+        return True
+
+
+SYSTEMS = [
+    ("pnc", _l("Police National Computer (PNC)")),
+    ("pnd", _l("Police National Database (PND)")),
+    ("local", _l("Local police systems")),
+    ("prison", _l("Prison service")),
+    ("probation", _l("Probation")),
+    ("childrens_social_care", _l("Children's social care")),
+    ("adult_social_care", _l("Adult social care")),
+]
+
+
+class CheckForm(QuestionForm):
+    system = ChoiceAnswer(
+        _l("Which check?"), short=_l("Check"), choices=SYSTEMS, required=_l("Select which check")
+    )
+    result = ChoiceAnswer(
+        _l("Result"),
+        short=_l("Result"),
+        choices=[
+            ("relevant", _l("Relevant information held")),
+            ("nothing", _l("Nothing relevant held")),
+            ("awaiting", _l("Awaiting a reply")),
+        ],
+        required=_l("Select the result"),
+    )
+    findings = TextAreaAnswer(
+        _l("Findings"), short=_l("Findings"), max_length=5000, params={"rows": 4}
+    )
+
+
+class DecisionForm(QuestionForm):
+    reveals = {"disclose": {"yes": ("what", "to_whom", "delivered_by", "subject_told")}}
+
+    forum_on = when(_l("Date of the forum"), _l("Forum date"), _l("Enter the date of the forum"))
+    forum = ChoiceAnswer(
+        _l("Forum"),
+        short=_l("Forum"),
+        choices=[("marac", _l("MARAC")), ("dvds_panel", _l("DVDS panel")), ("other", _l("Other"))],
+        required=_l("Select the forum"),
+    )
+    agencies = TextAreaAnswer(
+        _l("Agencies present"),
+        short=_l("Agencies present"),
+        required=_l("Enter the agencies present"),
+        max_length=1000,
+        params={"rows": 2},
+    )
+    disclose = ChoiceAnswer(
+        _l("Disclose?"), short=_l("Disclose"), choices=YES_NO, required=_l("Select yes to disclose")
+    )
+    what = TextAreaAnswer(
+        _l("What will be disclosed"),
+        short=_l("What"),
+        required=_l("Enter what will be disclosed"),
+        max_length=5000,
+        params={"rows": 4},
+    )
+    to_whom = TextField(
+        _l("To whom"),
+        short=_l("To whom"),
+        required=_l("Enter who it will be disclosed to"),
+        max_length=200,
+    )
+    delivered_by = TextField(
+        _l("Who will deliver it"),
+        short=_l("Delivered by"),
+        required=_l("Enter who will deliver it"),
+        max_length=200,
+    )
+    subject_told = ChoiceAnswer(
+        _l("Will the subject be told?"),
+        short=_l("Subject told"),
+        choices=YES_NO,
+        required=_l("Select yes if the subject will be told"),
+    )
+    safeguarding = TextAreaAnswer(
+        _l("Extra safeguarding (optional)"),
+        short=_l("Safeguarding"),
+        max_length=2000,
+        params={"rows": 3},
+    )
+    rationale = reason(_l("Rationale"), _l("Enter the rationale for the decision"))
+
+
+class SignOffForm(QuestionForm):
+    comment = TextAreaAnswer(
+        _l("Comment (optional)"), short=_l("Comment"), max_length=2000, params={"rows": 3}
+    )
+
+
+class DisclosureForm(QuestionForm):
+    reveals = {"safety_plan": {"yes": ("safety_plan_details",)}}
+
+    disclosed_on = when(
+        _l("Date of the disclosure"), _l("Date"), _l("Enter the date of the disclosure")
+    )
+    to_whom = TextField(
+        _l("Disclosed to"),
+        short=_l("To whom"),
+        required=_l("Enter who it was disclosed to"),
+        max_length=200,
+    )
+    by_whom = TextField(
+        _l("Disclosed by"),
+        short=_l("By whom"),
+        required=_l("Enter who made the disclosure"),
+        max_length=200,
+    )
+    in_person = ChoiceAnswer(
+        _l("Was it made in person?"),
+        short=_l("In person"),
+        choices=YES_NO,
+        required=_l("Select yes if it was made in person"),
+    )
+    undertaking = ChoiceAnswer(
+        _l("Confidentiality undertaking"),
+        short=_l("Undertaking"),
+        choices=[("signed", _l("Signed")), ("refused", _l("Refused"))],
+        required=_l("Select whether the undertaking was signed"),
+    )
+    safety_plan = ChoiceAnswer(
+        _l("Is there a safety plan?"),
+        short=_l("Safety plan"),
+        choices=YES_NO,
+        required=_l("Select yes if there is a safety plan"),
+    )
+    safety_plan_details = TextAreaAnswer(
+        _l("Safety plan"),
+        short=_l("Safety plan details"),
+        required=_l("Enter the safety plan"),
+        max_length=3000,
+        params={"rows": 3},
+    )
+    referred_to_support = ChoiceAnswer(
+        _l("Referred to support, for example an IDVA?"),
+        short=_l("Referred to support"),
+        choices=YES_NO,
+        required=_l("Select yes if referred to support"),
+    )
+
+    def check(self, active: set[str]) -> bool:
+        if self.in_person.data == "no":
+            self.in_person.errors.append(
+                str(_l("Disclosures are made in person: record it when it has been made in person"))
+            )
+            return False
+        return True
+
+
+class ClosureForm(LateForm):
+    outcome = ChoiceAnswer(
+        _l("Outcome"), short=_l("Outcome"), choices=OUTCOMES, required=_l("Select an outcome")
+    )
+
+
+class NoteForm(QuestionForm):
+    note = TextAreaAnswer(
+        _l("Note"),
+        short=_l("Note"),
+        required=_l("Enter a note"),
+        max_length=5000,
+        params={"rows": 4},
+    )
+
+
+class ReopenForm(QuestionForm):
+    reason = reason(
+        _l("Why is the case being reopened?"), _l("Enter why the case is being reopened")
+    )

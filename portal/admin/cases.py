@@ -1,0 +1,356 @@
+"""Casework: the queue, the case page, recording each stage, claiming and
+assigning, possible duplicates, the audit trail, exports, and applications
+keyed in by staff from a phone call or a front counter."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Response, abort, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import applications, audit, clock
+from portal.extensions import db
+from portal.journeys.registry import SCHEMES, scheme_for
+from portal.models import AuditEvent, Role, Staff
+
+from . import bp, casework
+from .auth import role_required
+from .forms import ConfirmForm
+from .records import record_rows
+
+caseworkers = role_required(Role.OFFICER, Role.SUPERVISOR)
+supervisors = role_required(Role.SUPERVISOR)
+
+KEY_IN_CHANNELS = [
+    ("phone", _l("Phone call (101)")),
+    ("front_counter", _l("Front counter")),
+    ("officer", _l("Through an officer")),
+]
+
+
+def case_or_404(case_id: int):
+    case = casework.get_case(case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def scheme_options() -> list[tuple[str, str]]:
+    return [(f"{s.code}:{s.route}", str(s.name)) for s in SCHEMES.values()]
+
+
+@bp.get("/cases")
+@caseworkers
+def case_queue():
+    args = request.args
+    page = max(1, args.get("page", 1, type=int) or 1)
+    filters = {
+        "scheme": args.get("scheme") or None,
+        "stage": args.get("stage") or None,
+        "assigned_to": current_user.id if args.get("mine") else None,
+        "unassigned": bool(args.get("unassigned")),
+        "overdue": bool(args.get("overdue")),
+        "reference": args.get("reference") or None,
+    }
+    cases, total = casework.queue(page=page, **filters)
+    return render_template(
+        "admin/cases/queue.html",
+        cases=cases,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // casework.PER_PAGE)),
+        args=args,
+        schemes=scheme_options(),
+        stages=casework.STAGE_LABELS,
+        now=clock.utcnow(),
+    )
+
+
+@bp.get("/cases/<int:case_id>")
+@caseworkers
+def case_view(case_id: int):
+    case = case_or_404(case_id)
+    audit.record("case_viewed", actor=current_user, application_id=case.id)
+    db.session.commit()
+    scheme = scheme_for(case)
+    return render_template(
+        "admin/cases/case.html",
+        case=case,
+        scheme=scheme,
+        sections=scheme.sections(case.answers),
+        stages=casework.STAGES,
+        refusal=lambda kind: casework.refusal(case, casework.STAGES[kind], current_user),
+        records=[(r, record_rows(r)) for r in casework.records(case)],
+        duplicates=casework.possible_duplicates(case),
+        duplicates_of=casework.duplicates_of(case),
+        stage_labels=casework.STAGE_LABELS,
+        form=ConfirmForm(),
+        now=clock.utcnow(),
+    )
+
+
+@bp.route("/cases/<int:case_id>/record/<kind>", methods=["GET", "POST"])
+@caseworkers
+def case_record(case_id: int, kind: str):
+    case = case_or_404(case_id)
+    stage = casework.STAGES.get(kind)
+    if stage is None:
+        abort(404)
+    refused = casework.refusal(case, stage, current_user)
+    if refused:
+        return render_template("admin/cases/refused.html", case=case, message=refused), 409
+    form = stage.form(formdata=request.form if request.method == "POST" else None)
+    form.safe_channels = set(case.contact_channels or [])
+    if "late_reason" in form and not casework.is_late(case, kind, clock.utcnow()):
+        del form.late_reason
+    if request.method == "POST" and form.validate() and stage_checks(case, kind, form):
+        casework.record(case, stage, form.answers(), current_user)
+        db.session.commit()
+        return redirect(url_for("admin.case_view", case_id=case.id))
+    return render_template(
+        "admin/cases/record.html",
+        case=case,
+        stage=stage,
+        form=form,
+        errors=form.error_list(),
+        back_link=url_for("admin.case_view", case_id=case.id),
+    )
+
+
+def stage_checks(case, kind: str, form) -> bool:
+    """Rules that need the case as well as the form."""
+    if kind == "closure":
+        problem = casework.outcome_problem(case, form.outcome.data)
+        if problem:
+            form.outcome.errors.append(problem)
+            return False
+    if kind == "triage" and form.decision.data == "duplicate":
+        other = casework.find_by_reference(form.duplicate_reference.data or "")
+        if other is None or other.id == case.id:
+            form.duplicate_reference.errors.append(str(_l("Enter the reference of another case")))
+            return False
+    return True
+
+
+@bp.post("/cases/<int:case_id>/claim")
+@caseworkers
+def case_claim(case_id: int):
+    case_or_404(case_id)
+    if not ConfirmForm(formdata=request.form).validate():
+        abort(400)
+    won = casework.claim(case_id, current_user)
+    db.session.commit()
+    if not won:
+        case = casework.get_case(case_id)
+        db.session.refresh(case)
+        owner = case.assigned_to.name if case.assigned_to else ""
+        return render_template(
+            "admin/cases/refused.html",
+            case=case,
+            message=str(_l("%(name)s has already taken this case.", name=owner)),
+        ), 409
+    return redirect(url_for("admin.case_view", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])
+@supervisors
+def case_assign(case_id: int):
+    case = case_or_404(case_id)
+    staff = casework.staff_choices()
+    error = None
+    if request.method == "POST":
+        if not ConfirmForm(formdata=request.form).validate():
+            abort(400)
+        chosen = request.form.get("assign_to", "")
+        target = next((s for s in staff if str(s.id) == chosen), None)
+        if target is None and chosen != "nobody":
+            error = str(_l("Select who to assign the case to"))
+        else:
+            casework.assign(case, target, current_user, request.form.get("reason") or None)
+            db.session.commit()
+            return redirect(url_for("admin.case_view", case_id=case.id))
+    return render_template(
+        "admin/cases/assign.html",
+        case=case,
+        staff=staff,
+        error=error,
+        errors=[{"text": error, "href": "#assign_to"}] if error else [],
+        back_link=url_for("admin.case_view", case_id=case.id),
+    )
+
+
+@bp.post("/cases/<int:case_id>/not-duplicate/<int:other_id>")
+@caseworkers
+def case_not_duplicate(case_id: int, other_id: int):
+    case, other = case_or_404(case_id), case_or_404(other_id)
+    if not ConfirmForm(formdata=request.form).validate():
+        abort(400)
+    casework.dismiss_duplicate(case, other, current_user)
+    db.session.commit()
+    return redirect(url_for("admin.case_view", case_id=case.id))
+
+
+@bp.get("/cases/<int:case_id>/audit")
+@supervisors
+def case_audit(case_id: int):
+    case = case_or_404(case_id)
+    query = select(AuditEvent).where(AuditEvent.application_id == case.id)
+    events = list(db.session.scalars(query.order_by(AuditEvent.id)))
+    return render_template(
+        "admin/cases/audit.html",
+        case=case,
+        events=events,
+        names=staff_names(events),
+        title=case.reference,
+        back_link=url_for("admin.case_view", case_id=case.id),
+    )
+
+
+@bp.get("/staff/<int:staff_id>/audit")
+@supervisors
+def staff_audit(staff_id: int):
+    staff = db.session.get(Staff, staff_id)
+    if staff is None:
+        abort(404)
+    query = select(AuditEvent).where(AuditEvent.actor_id == staff.id)
+    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(500)))
+    return render_template(
+        "admin/cases/audit.html",
+        case=None,
+        events=events,
+        names=staff_names(events),
+        title=staff.name,
+        back_link=url_for("admin.case_queue"),
+    )
+
+
+def staff_names(events) -> dict[int, str]:
+    ids = {e.actor_id for e in events if e.actor_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).all())
+
+
+@bp.get("/cases/<int:case_id>/export.json")
+@supervisors
+def case_export(case_id: int):
+    case = case_or_404(case_id)
+    audit.record("case_exported", actor=current_user, application_id=case.id, format="json")
+    db.session.commit()
+    body = json.dumps(export_case(case), indent=2, default=str)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="case-{case.reference}.json"'},
+    )
+
+
+def export_case(case) -> dict:
+    names = (
+        "reference",
+        "scheme",
+        "route",
+        "channel",
+        "applicant_type",
+        "submitted_at",
+        "triage_due_at",
+        "first_contact_due_at",
+        "completion_due_at",
+        "stage",
+        "triaged_at",
+        "first_contact_at",
+        "decision_signed_off_at",
+        "disclosed_at",
+        "closed_at",
+        "outcome",
+        "deviations",
+        "answers",
+    )
+    exported = {name: getattr(case, name) for name in names}
+    exported["records"] = [
+        {
+            "kind": r.kind,
+            "recorded_at": r.recorded_at,
+            "recorded_by": r.recorded_by.email,
+            "data": r.data,
+        }
+        for r in casework.records(case)
+    ]
+    return exported
+
+
+QUEUE_COLUMNS = (
+    "reference",
+    "scheme",
+    "route",
+    "channel",
+    "submitted_at",
+    "stage",
+    "triage_due_at",
+    "first_contact_due_at",
+    "completion_due_at",
+    "outcome",
+)
+
+
+@bp.get("/cases/export.csv")
+@supervisors
+def queue_export():
+    cases, _total = casework.queue(page=1)
+    audit.record("queue_exported", actor=current_user, format="csv", rows=len(cases))
+    db.session.commit()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*QUEUE_COLUMNS, "assigned_to"])
+    for case in cases:
+        writer.writerow(
+            [getattr(case, name) for name in QUEUE_COLUMNS]
+            + [case.assigned_to.email if case.assigned_to else ""]
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="open-cases.csv"'},
+    )
+
+
+@bp.route("/cases/key-in", methods=["GET", "POST"])
+@caseworkers
+def case_key_in():
+    """An application taken by phone or in person, keyed in through the same
+    journey as online, with its channel recorded."""
+    error = None
+    if request.method == "POST":
+        if not ConfirmForm(formdata=request.form).validate():
+            abort(400)
+        scheme = SCHEMES.get(request.form.get("scheme", ""))
+        channel = request.form.get("channel", "")
+        if scheme and channel in dict(KEY_IN_CHANNELS):
+            start_keyed_draft(scheme, channel)
+            return redirect(url_for("public.question", scheme_slug=scheme.slug, slug=scheme.first))
+        error = str(_l("Select the scheme and how the application was received"))
+    return render_template(
+        "admin/cases/key_in.html",
+        schemes=SCHEMES.values(),
+        channels=KEY_IN_CHANNELS,
+        error=error,
+        errors=[{"text": error, "href": "#scheme"}] if error else [],
+        back_link=url_for("admin.case_queue"),
+    )
+
+
+def start_keyed_draft(scheme, channel: str) -> None:
+    from portal.public import drafts
+
+    now = clock.utcnow()
+    token, draft = applications.new_draft(scheme=scheme.slug, now=now, idle=drafts.idle_period())
+    draft.channel = channel
+    audit.record("application_keyed_in", actor=current_user, channel=channel, scheme=scheme.slug)
+    db.session.commit()
+    drafts.remember(token, draft)
+    session.modified = True

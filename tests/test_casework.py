@@ -1,0 +1,377 @@
+"""Casework: the queue, stages in order, sign-off before disclosure, one
+outcome to close, late stages justified, concurrent claims, duplicates, the
+audit trail with old and new values, exports, escaping, and applications
+keyed in by phone."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Application, AuditEvent, Role
+
+from .staff_support import StaffBrowser, audit_after, audit_marker, make_staff
+from .support import SELF, Applicant, complete, page_url
+
+
+def submit(app, answers=SELF) -> int:
+    applicant = Applicant(app)
+    complete(applicant, answers)
+    applicant.post(page_url("check-your-answers"))
+    reference = applicant.page.soup.select_one(".govuk-panel strong").get_text()
+    with app.app_context():
+        return db.session.scalars(
+            select(Application.id).where(Application.reference == reference)
+        ).one()
+
+
+@pytest.fixture
+def officer(app, clock):
+    browser = StaffBrowser(app, make_staff(app, Role.OFFICER, name="Olive Officer"))
+    browser.sign_in(clock.now)
+    return browser
+
+
+@pytest.fixture
+def supervisor(app, clock):
+    browser = StaffBrowser(app, make_staff(app, Role.SUPERVISOR, name="Sue Supervisor"))
+    browser.sign_in(clock.now)
+    return browser
+
+
+def record(browser, case_id, kind, data):
+    url = f"/admin/cases/{case_id}/record/{kind}"
+    return browser.post(url, data, token_from=f"/admin/cases/{case_id}")
+
+
+TRIAGE = {
+    "immediate_risk": "no",
+    "in_scope": "yes",
+    "identifies_subject": "yes",
+    "right_scheme": "yes",
+    "crime_report": "no",
+    "decision": "proceed",
+    "reason": "",
+}
+CONTACT = {
+    "contacted_on-day": "1",
+    "contacted_on-month": "11",
+    "contacted_on-year": "2026",
+    "channel": "phone",
+    "result": "reached",
+}
+DECISION = {
+    "forum_on-day": "20",
+    "forum_on-month": "11",
+    "forum_on-year": "2026",
+    "forum": "dvds_panel",
+    "agencies": "Police, probation",
+    "disclose": "yes",
+    "what": "Two previous convictions for assault on partners",
+    "to_whom": "Applicant",
+    "delivered_by": "DC Smith",
+    "subject_told": "no",
+    "rationale": "Lawful, necessary",
+}
+DISCLOSURE = {
+    "disclosed_on-day": "25",
+    "disclosed_on-month": "11",
+    "disclosed_on-year": "2026",
+    "to_whom": "Applicant",
+    "by_whom": "DC Smith",
+    "in_person": "yes",
+    "undertaking": "signed",
+    "safety_plan": "yes",
+    "safety_plan_details": "IDVA",
+    "referred_to_support": "yes",
+}
+
+
+def case_row(app, case_id) -> Application:
+    with app.app_context():
+        case = db.session.get(Application, case_id)
+        db.session.expunge(case)
+        return case
+
+
+def test_a_case_is_worked_from_triage_to_closure(app, officer, supervisor):
+    case_id = submit(app)
+    marker = audit_marker(app)
+    assert record(officer, case_id, "triage", TRIAGE).status_code == 302
+    assert record(officer, case_id, "contact", CONTACT).status_code == 302
+    assert record(officer, case_id, "decision", DECISION).status_code == 302
+    refused = record(officer, case_id, "disclosure", DISCLOSURE)
+    assert refused.status_code == 409
+    assert "A supervisor must sign off the decision" in refused.get_data(as_text=True)
+    assert record(officer, case_id, "sign_off", {}).status_code == 409  # not a supervisor
+    assert record(supervisor, case_id, "sign_off", {"comment": "Agreed"}).status_code == 302
+    assert record(officer, case_id, "disclosure", DISCLOSURE).status_code == 302
+    response = record(officer, case_id, "closure", {"outcome": "disclosed_to_person_at_risk"})
+    assert response.status_code == 302
+    case = case_row(app, case_id)
+    assert case.outcome == "disclosed_to_person_at_risk" and case.closed_at is not None
+    assert case.first_contact_at is not None and case.decision_signed_off_at is not None
+    actions = [e.action for e in audit_after(app, marker) if e.action != "case_viewed"]
+    assert actions == [
+        "case_triage",
+        "case_contact",
+        "case_decision",
+        "case_sign_off",
+        "case_disclosure",
+        "case_closure",
+    ]
+
+
+def test_stages_wait_for_triage(app, officer):
+    case_id = submit(app)
+    for kind, data in (("contact", CONTACT), ("decision", DECISION), ("closure", {})):
+        response = record(officer, case_id, kind, data)
+        assert response.status_code == 409
+        assert "Triage the case first" in response.get_data(as_text=True)
+
+
+def test_a_new_decision_needs_a_new_sign_off(app, officer, supervisor):
+    case_id = submit(app)
+    record(officer, case_id, "triage", TRIAGE)
+    record(officer, case_id, "decision", DECISION)
+    record(supervisor, case_id, "sign_off", {})
+    record(officer, case_id, "decision", DECISION | {"what": "Changed"})
+    assert record(officer, case_id, "disclosure", DISCLOSURE).status_code == 409
+
+
+def test_closing_needs_one_outcome_and_a_disclosure_for_a_disclosure_outcome(app, officer):
+    case_id = submit(app)
+    record(officer, case_id, "triage", TRIAGE)
+    assert "Select an outcome" in record(officer, case_id, "closure", {}).get_data(as_text=True)
+    response = record(officer, case_id, "closure", {"outcome": "disclosed_to_third_party"})
+    assert "Record the disclosure before closing" in response.get_data(as_text=True)
+    assert record(officer, case_id, "closure", {"outcome": "no_information"}).status_code == 302
+    assert record(officer, case_id, "note", {"note": "Closed after checks"}).status_code == 302
+    assert record(officer, case_id, "contact", CONTACT).status_code == 409
+
+
+def test_a_triage_decision_not_to_proceed_closes_the_case(app, officer):
+    case_id = submit(app)
+    response = record(officer, case_id, "triage", TRIAGE | {"decision": "withdrawn"})
+    assert "Enter the reason for the decision" in response.get_data(as_text=True)
+    record(
+        officer,
+        case_id,
+        "triage",
+        TRIAGE | {"decision": "withdrawn", "reason": "Applicant asked to stop"},
+    )
+    assert case_row(app, case_id).outcome == "withdrawn"
+
+
+def test_a_duplicate_is_linked_both_ways(app, officer):
+    first, second = submit(app), submit(app)
+    reference = case_row(app, first).reference
+    response = record(
+        officer,
+        second,
+        "triage",
+        TRIAGE | {"decision": "duplicate", "duplicate_reference": "ZZ2ZZ2ZZ", "reason": "Same"},
+    )
+    assert "Enter the reference of another case" in response.get_data(as_text=True)
+    record(
+        officer,
+        second,
+        "triage",
+        TRIAGE
+        | {
+            "decision": "duplicate",
+            "duplicate_reference": reference.lower(),
+            "reason": "Same application twice",
+        },
+    )
+    assert case_row(app, second).duplicate_of_id == first
+    page = officer.client.get(f"/admin/cases/{first}").get_data(as_text=True)
+    assert "Marked as a duplicate of this case" in page
+    assert case_row(app, second).reference in page
+
+
+def test_possible_duplicates_are_found_and_can_be_dismissed(app, officer):
+    first = submit(app)
+    again = SELF | {"subject-name": {"full_name": "  sam   SUBJECT ", "other_names": ""}}
+    second = submit(app, again)
+    page = officer.client.get(f"/admin/cases/{second}").get_data(as_text=True)
+    assert case_row(app, first).reference in page and "same subject" in page
+    assert "same applicant" in page
+    officer.post(
+        f"/admin/cases/{second}/not-duplicate/{first}", token_from=f"/admin/cases/{second}"
+    )
+    page = officer.client.get(f"/admin/cases/{second}").get_data(as_text=True)
+    assert "Possible duplicates" not in page
+
+
+def test_a_late_triage_needs_a_justification_which_is_reported(app, officer, clock):
+    case_id = submit(app)
+    clock.advance(hours=25)
+    officer.sign_in(clock.now)  # a day later: signed out for idleness in between
+    response = record(officer, case_id, "triage", TRIAGE)
+    assert "Enter why the deadline was missed" in response.get_data(as_text=True)
+    record(officer, case_id, "triage", TRIAGE | {"late_reason": "Weekend cover"})
+    case = case_row(app, case_id)
+    assert [d["reason"] for d in case.deviations] == ["Weekend cover"]
+    page = officer.client.get(f"/admin/cases/{case_id}").get_data(as_text=True)
+    assert "1 deadline missed" in page
+
+
+def test_an_unsafe_contact_channel_needs_a_reason(app, officer):
+    case_id = submit(app)  # the applicant said phone and in person are safe
+    record(officer, case_id, "triage", TRIAGE)
+    response = record(officer, case_id, "contact", CONTACT | {"channel": "letter"})
+    assert "did not say this way is safe" in response.get_data(as_text=True)
+    record(
+        officer,
+        case_id,
+        "contact",
+        CONTACT | {"channel": "letter", "override_reason": "Phone disconnected"},
+    )
+    assert case_row(app, case_id).first_contact_at is not None
+
+
+def test_the_queue_puts_triage_first_and_shows_no_names(app, officer, clock):
+    older = submit(app)
+    clock.advance(minutes=10)
+    newer = submit(app)
+    record(officer, older, "triage", TRIAGE)
+    html = officer.client.get("/admin/cases").get_data(as_text=True)
+    references = [case_row(app, newer).reference, case_row(app, older).reference]
+    assert html.index(references[0]) < html.index(references[1])
+    assert "Alex Example" not in html and "Sam Subject" not in html
+    found = officer.client.get(f"/admin/cases?reference={references[1].lower()}")
+    assert references[0] not in found.get_data(as_text=True)
+    clock.advance(hours=30)
+    officer.sign_in(clock.now)
+    overdue = officer.client.get("/admin/cases?overdue=1").get_data(as_text=True)
+    assert references[0] in overdue and "Overdue" in overdue
+
+
+def test_two_officers_claiming_at_once_one_wins(app, clock):
+    case_id = submit(app)
+    browsers = [
+        StaffBrowser(app, make_staff(app, Role.OFFICER, email=f"o{n}@example.police.uk"))
+        for n in range(2)
+    ]
+    tokens = []
+    for browser in browsers:
+        browser.sign_in(clock.now)
+        tokens.append(browser.token(f"/admin/cases/{case_id}"))
+    results = []
+
+    def claim(browser, token):
+        response = browser.client.post(f"/admin/cases/{case_id}/claim", data={"csrf_token": token})
+        results.append(response.status_code)
+
+    threads = [
+        threading.Thread(target=claim, args=pair) for pair in zip(browsers, tokens, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [302, 409]
+    assert case_row(app, case_id).assigned_to_id in {b.staff.id for b in browsers}
+
+
+def test_views_and_changes_are_audited_with_old_and_new_values(app, officer, supervisor):
+    case_id = submit(app)
+    marker = audit_marker(app)
+    officer.client.get(f"/admin/cases/{case_id}")
+    record(officer, case_id, "triage", TRIAGE)
+    events = audit_after(app, marker)
+    assert events[0].action == "case_viewed" and events[0].application_id == case_id
+    triage = next(e for e in events if e.action == "case_triage")
+    assert triage.detail["changes"]["stage"] == ["received", "triaged"]
+    assert triage.detail["recorded"]["decision"] == "proceed"
+    trail = supervisor.client.get(f"/admin/cases/{case_id}/audit").get_data(as_text=True)
+    assert "case triage" in trail and "stage: received → triaged" in trail
+    assert officer.client.get(f"/admin/cases/{case_id}/audit").status_code == 403
+
+
+def test_supervisors_export_a_case_and_the_queue_and_it_is_audited(app, officer, supervisor):
+    case_id = submit(app)
+    marker = audit_marker(app)
+    response = supervisor.client.get(f"/admin/cases/{case_id}/export.json")
+    exported = json.loads(response.get_data(as_text=True))
+    assert exported["reference"] == case_row(app, case_id).reference
+    assert exported["answers"]["your-name"]["full_name"] == "Alex Example"
+    csv = supervisor.client.get("/admin/cases/export.csv").get_data(as_text=True)
+    assert exported["reference"] in csv and "Alex Example" not in csv
+    actions = [e.action for e in audit_after(app, marker)]
+    assert actions == ["case_exported", "queue_exported"]
+    assert officer.client.get(f"/admin/cases/{case_id}/export.json").status_code == 403
+
+
+HOSTILE = '<script>alert("x")</script>" onmouseover="alert(1)'
+
+
+def test_hostile_answers_are_shown_as_text(app, officer, supervisor):
+    answers = SELF | {
+        "concern-details": {"details": HOSTILE},
+        "subject-name": {"full_name": 'Sam" onmouseover="x', "other_names": ""},
+    }
+    case_id = submit(app, answers)
+    record(officer, case_id, "triage", TRIAGE | {"risk_action": HOSTILE, "immediate_risk": "yes"})
+    for browser, url in (
+        (officer, f"/admin/cases/{case_id}"),
+        (supervisor, f"/admin/cases/{case_id}/audit"),
+        (officer, "/admin/cases"),
+    ):
+        html = browser.client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in html
+        assert '" onmouseover="' not in html
+    assert "&lt;script&gt;" in officer.client.get(f"/admin/cases/{case_id}").get_data(as_text=True)
+
+
+def test_an_unknown_case_is_not_found(app, officer):
+    assert officer.client.get("/admin/cases/999999").status_code == 404
+    assert officer.client.get("/admin/cases/1/record/nothing").status_code == 404
+
+
+def test_an_application_taken_by_phone_records_its_channel(app, officer):
+    marker = audit_marker(app)
+    response = officer.post("/admin/cases/key-in", {"scheme": "right-to-ask", "channel": "phone"})
+    assert response.location == page_url("immediate-danger")
+    applicant = Applicant(app)
+    applicant.client = officer.client
+    complete(applicant, SELF)
+    applicant.post(page_url("check-your-answers"))
+    with app.app_context():
+        case = db.session.scalars(select(Application)).one()
+        assert case.channel == "phone"
+    assert "application_keyed_in" in [e.action for e in audit_after(app, marker)]
+    assert officer.client.get("/admin/").status_code == 200  # still signed in
+
+
+def test_keying_in_needs_a_scheme_and_a_channel(app, officer):
+    response = officer.post("/admin/cases/key-in", {"scheme": "right-to-ask"})
+    assert "Select the scheme and how the application was received" in response.get_data(
+        as_text=True
+    )
+
+
+def test_a_case_is_never_shown_to_an_analyst_or_administrator(app, clock):
+    case_id = submit(app)
+    for role in (Role.ANALYST, Role.ADMINISTRATOR):
+        browser = StaffBrowser(app, make_staff(app, role))
+        browser.sign_in(clock.now)
+        assert browser.client.get(f"/admin/cases/{case_id}").status_code == 403
+    with app.app_context():
+        refused = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "access_refused")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert refused.detail == {"endpoint": "admin.case_view"}
+
+
+def test_the_first_contact_deadline_counts_working_days(app):
+    case = case_row(app, submit(app))
+    assert case.first_contact_due_at - case.submitted_at > timedelta(days=13)
