@@ -293,6 +293,9 @@ def test_views_and_changes_are_audited_with_old_and_new_values(app, officer, sup
     trail = supervisor.client.get(f"/admin/cases/{case_id}/audit").get_data(as_text=True)
     assert "case triage" in trail and "stage: received → triaged" in trail
     assert officer.client.get(f"/admin/cases/{case_id}/audit").status_code == 403
+    staff_trail = supervisor.client.get(f"/admin/staff/{officer.staff.id}/audit")
+    assert "case triage" in staff_trail.get_data(as_text=True)
+    assert f'href="/admin/staff/{officer.staff.id}/audit"' in trail
 
 
 def test_supervisors_export_a_case_and_the_queue_and_it_is_audited(app, officer, supervisor):
