@@ -105,10 +105,11 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import cli, database
+    from . import analytics, cli, database
 
     database.register(app)
     cli.register(app)
+    analytics.register(app)
 
 
 def validate_journeys() -> None:

@@ -60,9 +60,14 @@ def delete_draft(*, token: str) -> None:
     db.session.execute(delete(Draft).where(Draft.id == draft_key(token)))
 
 
-def purge_expired_drafts(*, now: datetime) -> int:
+def expired_drafts(*, now: datetime, limit: int = 1000) -> list[Draft]:
+    query = select(Draft).where(Draft.expires_at <= now).order_by(Draft.expires_at)
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def delete_drafts(*, ids: list[str]) -> int:
     result = db.session.execute(
-        delete(Draft).where(Draft.expires_at <= now),
+        delete(Draft).where(Draft.id.in_(ids)),
         execution_options={"synchronize_session": False},
     )
     return result.rowcount or 0

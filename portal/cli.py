@@ -14,11 +14,10 @@ drafts_cli = AppGroup("drafts", help="Applications in progress.")
 @drafts_cli.command("purge")
 def purge_command() -> None:
     """Delete every draft whose time limit has passed."""
-    from . import clock
-    from .applications import purge_expired_drafts
     from .extensions import db
+    from .public.drafts import purge_expired
 
-    count = purge_expired_drafts(now=clock.utcnow())
+    count = purge_expired()
     db.session.commit()
     click.echo(f"Deleted {count} expired drafts.")
 

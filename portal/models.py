@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, MetaData, String
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -70,6 +70,10 @@ class Application(Base):
     outcome: Mapped[str | None] = mapped_column(String(40))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
     deviations: Mapped[list] = mapped_column(JSON, default=list)
+    # Triage's rating of the application's quality, for the statistics.
+    quality_identifies: Mapped[str | None] = mapped_column(String(10))
+    quality_right_scheme: Mapped[str | None] = mapped_column(String(10))
+    quality_crime_report: Mapped[str | None] = mapped_column(String(10))
 
     assigned_to: Mapped[Staff | None] = relationship(foreign_keys=[assigned_to_id])
     records: Mapped[list[CaseRecord]] = relationship(
@@ -220,3 +224,52 @@ class CaseRecord(Base):
 
     application: Mapped[Application] = relationship(back_populates="records")
     recorded_by: Mapped[Staff] = relationship()
+
+
+class JourneyEvent(Base):
+    """Something that happened on a public form, with no person in it: no IP
+    address, no user agent, no answer, no journey id. Kept raw for a while
+    (see retention) so the daily rollups can be rebuilt."""
+
+    __tablename__ = "journey_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    day: Mapped[date] = mapped_column(Date, index=True)  # local (Europe/London) date
+    scheme: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(30))
+    page: Mapped[str] = mapped_column(String(60), default="")
+    question: Mapped[str] = mapped_column(String(60), default="")
+    message: Mapped[str] = mapped_column(String(200), default="")
+    value: Mapped[int] = mapped_column(default=0)
+
+
+class DailyStat(Base):
+    """Daily counts of journey events, kept current as events arrive: what the
+    statistics dashboard reads."""
+
+    __tablename__ = "daily_stat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    scheme: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(30))
+    page: Mapped[str] = mapped_column(String(60), default="")
+    question: Mapped[str] = mapped_column(String(60), default="")
+    message: Mapped[str] = mapped_column(String(200), default="")
+    value: Mapped[int] = mapped_column(default=0)
+    count: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "day",
+            "scheme",
+            "kind",
+            "page",
+            "question",
+            "message",
+            "value",
+            name="uq_daily_stat_key",
+        ),
+        Index("ix_daily_stat_kind_day", "kind", "day"),
+    )

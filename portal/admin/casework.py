@@ -247,6 +247,9 @@ def close(case: Application, outcome: str, now: datetime) -> None:
 
 def after_triage(case, data, now, staff):
     case.triaged_at, case.stage = now, "triaged"
+    case.quality_identifies = data.get("identifies_subject")
+    case.quality_right_scheme = data.get("right_scheme")
+    case.quality_crime_report = data.get("crime_report")
     if data["decision"] == "duplicate":
         case.duplicate_of_id = find_by_reference(data["duplicate_reference"]).id
     if data["decision"] in forms.TRIAGE_CLOSES:

@@ -19,8 +19,10 @@ from .journey import (
     build_form,
     get_scheme,
     in_change_mode,
+    measure_errors,
     not_here,
     render_page,
+    save_answers,
 )
 
 
@@ -61,13 +63,13 @@ def collection_page(scheme: Scheme, page: Collection, state: drafts.DraftState):
     full = len(items) >= page.max_items
     if request.method == "POST" and (full or form.validate()):
         more = "no" if full else form.more.data
-        if state.status != "active":
-            state = drafts.start(scheme)
-        drafts.save(state, page.slug, {"items": items, "more": more})
-        db.session.commit()
+        state = save_answers(scheme, page.slug, state, {"items": items, "more": more})
         if more == "yes":
             return redirect(item_url(scheme, page))
         return redirect(after_save_url(scheme, page, state.draft.answers))
+    if request.method == "POST":
+        measure_errors(scheme, page.slug, form)
+        db.session.commit()
     return render_page(scheme, page, form, state, items=items, full=full)
 
 

@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from flask import current_app, session
 
-from portal import applications, clock
+from portal import analytics, applications, clock
 from portal.extensions import db
 from portal.journeys.engine import Scheme
+from portal.journeys.registry import SCHEMES
 from portal.models import Draft
 
 TOKEN_LENGTH = 32
@@ -61,6 +62,7 @@ def load(scheme: Scheme, *, lock: bool = False) -> DraftState:
         forget()
         return DraftState("expired" if expired else "none")
     if applications.is_expired(draft, now=now):
+        count_abandoned(draft, "expired")
         db.session.delete(draft)
         db.session.commit()
         forget()
@@ -71,9 +73,28 @@ def load(scheme: Scheme, *, lock: bool = False) -> DraftState:
     return DraftState(status, token, draft)
 
 
+def count_abandoned(draft: Draft, kind: str) -> None:
+    """An unfinished journey ended ("exited" or "expired"): count it against the
+    page it stopped at, which is how drop-off by page is measured."""
+    scheme = SCHEMES.get(draft.scheme)
+    if draft.application_id is None and scheme is not None:
+        analytics.record(kind, scheme.slug, page=scheme.resume_slug(draft.answers or {}))
+
+
+def purge_expired() -> int:
+    """Delete every draft past its time limit, counting the unfinished ones."""
+    now = clock.utcnow()
+    total = 0
+    while batch := applications.expired_drafts(now=now):
+        for draft in batch:
+            count_abandoned(draft, "expired")
+        total += applications.delete_drafts(ids=[draft.id for draft in batch])
+    return total
+
+
 def start(scheme: Scheme) -> DraftState:
     now = clock.utcnow()
-    applications.purge_expired_drafts(now=now)
+    purge_expired()
     token, draft = applications.new_draft(scheme=scheme.slug, now=now, idle=idle_period())
     remember(token, draft)
     return DraftState("active", token, draft)

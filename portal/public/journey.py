@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 
-from portal import applications, clock
+from portal import analytics, applications, clock
 from portal.extensions import db
 from portal.journeys.engine import CHECK, Collection, Page, Scheme, Stop
 from portal.journeys.registry import SCHEMES
@@ -123,15 +123,38 @@ def question_page(scheme: Scheme, page: Page, state: drafts.DraftState):
     formdata = request.form if request.method == "POST" else None
     form = build_form(scheme, page.form, answers, answers.get(page.slug), formdata)
     if request.method == "POST" and form.validate():
-        if state.status != "active":
-            state = drafts.start(scheme)
-        drafts.save(state, page.slug, form.answers())
-        db.session.commit()
+        state = save_answers(scheme, page.slug, state, form.answers())
         return redirect(after_save_url(scheme, page, state.draft.answers))
+    if request.method == "POST":
+        measure_errors(scheme, page.slug, form)
     if state.status == "active":
         drafts.touch(state)
-        db.session.commit()
+    db.session.commit()
     return render_page(scheme, page, form, state)
+
+
+def save_answers(scheme: Scheme, slug: str, state: drafts.DraftState, data: dict):
+    """Save a page's answers (starting the draft with the first), and count it."""
+    if state.status != "active":
+        state = drafts.start(scheme)
+        analytics.record("started", scheme.slug, page=slug)
+    drafts.save(state, slug, data)
+    analytics.record("attempt", scheme.slug, page=slug)
+    analytics.record("page_saved", scheme.slug, page=slug)
+    if in_change_mode():
+        analytics.record("changed", scheme.slug, page=slug)
+    db.session.commit()
+    return state
+
+
+def measure_errors(scheme: Scheme, slug: str, form) -> None:
+    """Which questions people get wrong, and with which message (never what they typed)."""
+    analytics.record("attempt", scheme.slug, page=slug)
+    for field in form.answer_fields():
+        if field.errors:
+            analytics.record(
+                "error", scheme.slug, page=slug, question=field.name, message=str(field.errors[0])
+            )
 
 
 def rerender_after_csrf_failure():
@@ -183,8 +206,15 @@ def render_check_answers(scheme: Scheme, state: drafts.DraftState, csrf_failed=F
 
 
 def send_application(scheme: Scheme, state: drafts.DraftState):
+    now = clock.utcnow()
     try:
-        applications.submit(state.draft, scheme, now=clock.utcnow())
+        applications.submit(state.draft, scheme, now=now)
+        analytics.record(
+            "submitted",
+            scheme.slug,
+            at=now,
+            value=analytics.time_bucket(clock.as_utc(state.draft.created_at), now),
+        )
         db.session.commit()
     except applications.AlreadySubmitted:
         db.session.rollback()
@@ -216,6 +246,7 @@ def extend():
         return jsonify(extended=False), 410
     state = drafts.DraftState("active", token, draft)
     drafts.touch(state)
+    analytics.record("extended", draft.scheme)
     db.session.commit()
     return jsonify(extended=True, seconds_left=drafts.seconds_left(state))
 

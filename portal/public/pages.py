@@ -60,7 +60,9 @@ def exit_page():
     go to a neutral site. The button is a plain link, so this works without
     JavaScript too."""
     token = drafts.session_token()
-    if token:
+    draft = applications.get_draft(token=token) if token else None
+    if draft is not None:
+        drafts.count_abandoned(draft, "exited")
         applications.delete_draft(token=token)
         db.session.commit()
     session.clear()
