@@ -105,11 +105,12 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import analytics, cli, database
+    from . import analytics, cli, database, demo
 
     database.register(app)
     cli.register(app)
     analytics.register(app)
+    demo.register(app)
 
 
 def validate_journeys() -> None:

@@ -14,7 +14,16 @@ from sqlalchemy.orm import Session
 from portal import create_app
 from portal.database import downgrade, upgrade
 from portal.extensions import db, limiter
-from portal.models import Application, CaseRecord, Draft, SetupToken, Staff, StaffSession
+from portal.models import (
+    Application,
+    CaseRecord,
+    DailyStat,
+    Draft,
+    JourneyEvent,
+    SetupToken,
+    Staff,
+    StaffSession,
+)
 
 from .support import Applicant
 
@@ -46,7 +55,17 @@ def clean_tables(request):
         return
     app = request.getfixturevalue("app")
     with app.app_context():
-        for table in (CaseRecord, Draft, Application, StaffSession, SetupToken, Staff):
+        tables = (
+            CaseRecord,
+            Draft,
+            Application,
+            StaffSession,
+            SetupToken,
+            Staff,
+            JourneyEvent,
+            DailyStat,
+        )
+        for table in tables:
             db.session.execute(delete(table))
         db.session.commit()  # the audit log is append-only: tests read only their own rows
         limiter.reset()

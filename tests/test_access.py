@@ -46,6 +46,8 @@ ACCESS = {
     "admin.staff_audit": {SUPERVISOR},
     "admin.case_export": {SUPERVISOR},
     "admin.queue_export": {SUPERVISOR},
+    "admin.statistics": {ANALYST, SUPERVISOR},
+    "admin.statistics_csv": {ANALYST, SUPERVISOR},
 }
 
 
@@ -73,6 +75,7 @@ def url_for_rule(rule, staff_id: int) -> str:
         "case_id": 1,
         "other_id": 1,
         "kind": "note",
+        "name": "headline",
     }
     return rule.build({name: values[name] for name in rule.arguments})[1]
 

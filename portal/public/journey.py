@@ -4,11 +4,23 @@ a page asks and where it leads is the scheme's definition."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
 
 from portal import analytics, applications, clock
 from portal.extensions import db
 from portal.journeys.engine import CHECK, Collection, Page, Scheme, Stop
+from portal.journeys.fields import ChoiceAnswer
+from portal.journeys.forms import QuestionForm
 from portal.journeys.registry import SCHEMES
 
 from . import bp, drafts
@@ -221,18 +233,44 @@ def send_application(scheme: Scheme, state: drafts.DraftState):
     return redirect(url_for("public.confirmation", scheme_slug=scheme.slug), code=303)
 
 
-@bp.get("/apply/<scheme_slug>/confirmation")
+class FeedbackForm(QuestionForm):
+    score = ChoiceAnswer(
+        _l("Overall, how did you feel about using this service? (optional)"),
+        short=_l("Satisfaction"),
+        choices=[
+            ("5", _l("Very satisfied")),
+            ("4", _l("Satisfied")),
+            ("3", _l("Neither satisfied nor dissatisfied")),
+            ("2", _l("Dissatisfied")),
+            ("1", _l("Very dissatisfied")),
+        ],
+        required=_l("Select how you felt about using this service"),
+        hint=_l("Your answer is not linked to your application."),
+    )
+
+
+@bp.route("/apply/<scheme_slug>/confirmation", methods=["GET", "POST"])
 def confirmation(scheme_slug: str):
+    """The reference, what happens next, and a one-question anonymous survey."""
     scheme = get_scheme(scheme_slug)
     state = drafts.load(scheme)
     if state.status != "submitted":
         return not_here(scheme, state)
-    application = state.draft.application
+    form = FeedbackForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and not session.get("feedback") and form.validate():
+        analytics.record("satisfaction", scheme.slug, value=int(form.score.data))
+        session["feedback"] = True
+        db.session.commit()
+        return redirect(
+            url_for("public.confirmation", scheme_slug=scheme.slug) + "#feedback", code=303
+        )
     return render_template(
         scheme.confirmation_template,
         scheme=scheme,
-        reference=application.reference,
-        application=application,
+        reference=state.draft.application.reference,
+        feedback=form,
+        feedback_given=session.get("feedback"),
+        errors=form.error_list(),
     )
 
 
