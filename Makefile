@@ -9,7 +9,7 @@ STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 ASSETS := static/build/assets.json
 
-.PHONY: setup run test lint migrate messages clean chromium
+.PHONY: setup run test lint migrate messages clean chromium bench
 
 setup: $(STAMP_PY) $(ASSETS) migrate chromium
 
@@ -46,6 +46,11 @@ test: setup
 lint: $(STAMP_PY)
 	$(BIN)/ruff check portal tests migrations wsgi.py
 	$(BIN)/ruff format --check portal tests migrations wsgi.py
+
+# Benchmarks: figures, not assertions. BENCH_APPLICATIONS sets the size.
+bench: setup
+	$(BIN)/python bench/dashboard_and_queue.py
+	BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python bench/dashboard_and_queue.py
 
 messages: $(STAMP_PY)
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o portal/translations/messages.pot .

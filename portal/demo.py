@@ -149,6 +149,7 @@ def seed(applications: int, *, seed_value: int = 1) -> tuple[int, int]:
     total_events += len(events)
     flush(apps, events)
     analytics.rebuild()
+    db.session.commit()
     return applications, total_events
 
 

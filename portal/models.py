@@ -85,6 +85,27 @@ class Application(Base):
         # The casework queue: open cases needing triage, then open cases by completion date.
         Index("ix_application_queue", "closed_at", "triaged_at", "triage_due_at"),
         Index("ix_application_completion_due", "closed_at", "completion_due_at"),
+        # Covering indexes for the statistics: one pass each over a period's rows.
+        Index(
+            "ix_application_stats",
+            "submitted_on",
+            "scheme",
+            "route",
+            "applicant_type",
+            "channel",
+            "outcome",
+            "quality_identifies",
+        ),
+        Index(
+            "ix_application_stats_closed",
+            "submitted_on",
+            "scheme",
+            "route",
+            "closed_at",
+            "completion_due_at",
+            "outcome",
+            "submitted_at",
+        ),
     )
 
 

@@ -157,31 +157,29 @@ def bucket_start(day: date, grain: str) -> date:
     return day - timedelta(days=day.weekday())
 
 
-# Application figures, from the applications' own columns.
+# Application figures, from the applications' own columns: one grouped pass
+# for the breakdowns and one for closed cases, read through covering indexes.
+
+BREAKDOWN = ("route", "applicant_type", "channel", "outcome", "quality_identifies")
 
 
-def application_counts(period: Period, column) -> dict[str, int]:
-    query = select(column, func.count()).where(*period.application_filters()).group_by(column)
-    return {str(value): int(total) for value, total in db.session.execute(query)}
+def breakdown(period: Period) -> list[tuple]:
+    columns = [getattr(Application, name) for name in BREAKDOWN]
+    query = select(*columns, func.count()).where(*period.application_filters()).group_by(*columns)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def counts_by(rows: list[tuple], name: str) -> dict[str, int]:
+    index = BREAKDOWN.index(name)
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[str(row[index])] += int(row[-1])
+    return dict(counts)
 
 
 def closed_figures(period: Period) -> dict:
-    within = case((Application.closed_at <= Application.completion_due_at, 1), else_=0)
-    disclosed = case((Application.outcome.in_(DISCLOSURE_OUTCOMES), 1), else_=0)
-    query = select(
-        func.count(), func.coalesce(func.sum(within), 0), func.coalesce(func.sum(disclosed), 0)
-    ).where(*period.application_filters(), Application.closed_at.is_not(None))
-    closed, in_time, disclosures = db.session.execute(query).one()
-    return {
-        "closed": int(closed),
-        "within_target": int(in_time),
-        "disclosed": int(disclosures),
-        "median_days": median_days(period),
-    }
-
-
-def median_days(period: Period) -> int | None:
-    """Median whole days from receipt to closure, from a histogram made in the database."""
+    """Closed cases: how many, how many in time, how many disclosed, and the
+    median days to closure, from one histogram made in the database."""
     if db.session.get_bind().dialect.name == "postgresql":
         seconds = extract("epoch", Application.closed_at - Application.submitted_at)
         days = cast(func.floor(seconds / 86400), Integer)
@@ -190,12 +188,22 @@ def median_days(period: Period) -> int | None:
             func.julianday(Application.closed_at) - func.julianday(Application.submitted_at),
             Integer,
         )
+    within = case((Application.closed_at <= Application.completion_due_at, 1), else_=0)
+    disclosed = case((Application.outcome.in_(DISCLOSURE_OUTCOMES), 1), else_=0)
     query = (
-        select(days, func.count())
+        select(days, within, disclosed, func.count())
         .where(*period.application_filters(), Application.closed_at.is_not(None))
-        .group_by(days)
+        .group_by(days, within, disclosed)
     )
-    return median_from_counts({int(d): int(n) for d, n in db.session.execute(query)})
+    figures = {"closed": 0, "within_target": 0, "disclosed": 0}
+    histogram: dict[int, int] = defaultdict(int)
+    for day_count, in_time, disclosure, n in db.session.execute(query):
+        figures["closed"] += n
+        figures["within_target"] += n * in_time
+        figures["disclosed"] += n * disclosure
+        histogram[int(day_count)] += n
+    figures["median_days"] = median_from_counts(histogram)
+    return figures
 
 
 OUTCOME_LABELS = dict(OUTCOMES)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from portal import clock, deadlines
 from portal import statistics as stats
 from portal.journeys.registry import SCHEMES
-from portal.models import Application, Role
+from portal.models import Role
 from portal.statistics import Period, Table, rate, suppress
 
 from . import bp
@@ -51,10 +51,10 @@ def chosen_period() -> tuple[Period, str, str | None]:
     return Period(today - timedelta(days=364), today, scheme), "12m", None
 
 
-def headline(period: Period) -> Table:
+def headline(period: Period, applications: list[tuple]) -> Table:
     totals = stats.totals(period)
     started, submitted = totals.get("started", 0), totals.get("submitted", 0)
-    channels = stats.application_counts(period, Application.channel)
+    channels = stats.counts_by(applications, "channel")
     all_channels = sum(channels.values())
     scores = stats.value_counts(period, "satisfaction")
     answered = sum(scores.values())
@@ -139,8 +139,8 @@ def changed(period: Period) -> Table:
     )
 
 
-def grouped(name: str, title, column, label, period: Period, labels=None) -> Table:
-    counts = stats.application_counts(period, column)
+def grouped(name: str, title, column: str, label, applications, labels=None) -> Table:
+    counts = stats.counts_by(applications, column)
     total = sum(counts.values())
     rows = [
         [str((labels or {}).get(key, key)), suppress(n), rate(n, total)]
@@ -149,13 +149,13 @@ def grouped(name: str, title, column, label, period: Period, labels=None) -> Tab
     return Table(name, str(title), [str(label), str(_l("Applications")), str(_l("Share"))], rows)
 
 
-def outcomes(period: Period) -> Table:
+def outcomes(period: Period, applications: list[tuple]) -> Table:
     table = grouped(
         "outcomes",
         _l("Outcomes"),
-        Application.outcome,
+        "outcome",
         _l("Outcome"),
-        period,
+        applications,
         labels={
             "None": str(_l("Still open")),
             **{k: str(v) for k, v in stats.OUTCOME_LABELS.items()},
@@ -206,36 +206,29 @@ def trends(period: Period, grain: str) -> Table:
 
 
 def all_tables(period: Period) -> list[Table]:
+    applications = stats.breakdown(period)
     return [
-        headline(period),
+        headline(period, applications),
         drop_off(period),
         problems(period),
         changed(period),
         grouped(
             "quality",
             _l("Triage: enough to identify the subject"),
-            Application.quality_identifies,
+            "quality_identifies",
             _l("Rating"),
-            period,
+            applications,
         ),
-        grouped(
-            "schemes",
-            _l("Applications by scheme and route"),
-            Application.route,
-            _l("Route"),
-            period,
-        ),
+        grouped("schemes", _l("Applications by route"), "route", _l("Route"), applications),
         grouped(
             "applicants",
             _l("Applications by applicant type"),
-            Application.applicant_type,
+            "applicant_type",
             _l("Applicant type"),
-            period,
+            applications,
         ),
-        grouped(
-            "channels", _l("Applications by channel"), Application.channel, _l("Channel"), period
-        ),
-        outcomes(period),
+        grouped("channels", _l("Applications by channel"), "channel", _l("Channel"), applications),
+        outcomes(period, applications),
         trends(period, "week"),
         trends(period, "month"),
     ]
