@@ -60,17 +60,18 @@ def record(
     try:
         with db.session.begin_nested():
             db.session.execute(insert(JourneyEvent).values(at=now, **row))
-            count(row, 1)
+            upsert_count(DailyStat, row, 1, KEY)
     except Exception:  # noqa: BLE001  (measuring must never stop an application)
         log.exception("Could not record a %s event", kind)
 
 
-def count(row: dict, amount: int) -> None:
+def upsert_count(model, row: dict, amount: int, key: tuple[str, ...]) -> None:
+    """Add to the count of the row with this key, creating it if it is new."""
     dialect = db.session.get_bind().dialect.name
     make = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = make(DailyStat).values(**row, count=amount)
+    statement = make(model).values(**row, count=amount)
     statement = statement.on_conflict_do_update(
-        index_elements=list(KEY), set_={"count": DailyStat.count + amount}
+        index_elements=list(key), set_={"count": model.count + amount}
     )
     db.session.execute(statement)
 
@@ -94,10 +95,15 @@ stats_cli = AppGroup("stats", help="Statistics on the public forms.")
 
 @stats_cli.command("rebuild")
 def rebuild_command() -> None:
-    """Rebuild the daily rollups from the raw events."""
+    """Rebuild the daily rollups from the raw events and the applications."""
+    from portal import application_stats
+
     rows = rebuild()
+    applications = application_stats.rebuild()
     db.session.commit()
-    click.echo(f"Rebuilt {rows} daily rows from the events.")
+    click.echo(
+        f"Rebuilt {rows} daily rows from the events and {applications} from the applications."
+    )
 
 
 def register(app: Flask) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import deadlines
+from portal import application_stats, deadlines
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.force import current_force
@@ -108,6 +108,7 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             raise AlreadySubmitted from None
         draft.application_id = application.id
         draft.answers = {}
+        application_stats.add(application_stats.key(application), 1)
         return application
     raise RuntimeError("Could not find a free reference")
 

@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import insert
 
-from portal import analytics, clock, deadlines
+from portal import analytics, application_stats, clock, deadlines
 from portal.admin.case_forms import OUTCOMES
 from portal.extensions import db
 from portal.journeys.engine import Page
@@ -149,6 +149,7 @@ def seed(applications: int, *, seed_value: int = 1) -> tuple[int, int]:
     total_events += len(events)
     flush(apps, events)
     analytics.rebuild()
+    application_stats.rebuild()
     db.session.commit()
     return applications, total_events
 

@@ -85,27 +85,6 @@ class Application(Base):
         # The casework queue: open cases needing triage, then open cases by completion date.
         Index("ix_application_queue", "closed_at", "triaged_at", "triage_due_at"),
         Index("ix_application_completion_due", "closed_at", "completion_due_at"),
-        # Covering indexes for the statistics: one pass each over a period's rows.
-        Index(
-            "ix_application_stats",
-            "submitted_on",
-            "scheme",
-            "route",
-            "applicant_type",
-            "channel",
-            "outcome",
-            "quality_identifies",
-        ),
-        Index(
-            "ix_application_stats_closed",
-            "submitted_on",
-            "scheme",
-            "route",
-            "closed_at",
-            "completion_due_at",
-            "outcome",
-            "submitted_at",
-        ),
     )
 
 
@@ -293,4 +272,40 @@ class DailyStat(Base):
             name="uq_daily_stat_key",
         ),
         Index("ix_daily_stat_kind_day", "kind", "day"),
+    )
+
+
+class ApplicationStat(Base):
+    """Applications counted by day received and by everything the dashboard
+    groups them by, kept current as cases are submitted, triaged and closed."""
+
+    __tablename__ = "application_stat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    scheme: Mapped[str] = mapped_column(String(40))
+    route: Mapped[str] = mapped_column(String(40))
+    applicant_type: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(40), default="")  # "" while open
+    quality: Mapped[str] = mapped_column(String(10), default="")
+    closed_days: Mapped[int] = mapped_column(default=-1)  # -1 while open
+    within_target: Mapped[int] = mapped_column(default=0)
+    disclosed: Mapped[int] = mapped_column(default=0)
+    count: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "day",
+            "scheme",
+            "route",
+            "applicant_type",
+            "channel",
+            "outcome",
+            "quality",
+            "closed_days",
+            "within_target",
+            "disclosed",
+            name="uq_application_stat_key",
+        ),
     )

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, case, cast, extract, func, select
+from sqlalchemy import func, select
 
-from portal.admin.case_forms import DISCLOSURE_OUTCOMES, OUTCOMES
+from portal.admin.case_forms import OUTCOMES
 from portal.extensions import db
 from portal.journeys.registry import SCHEMES
-from portal.models import Application, DailyStat
+from portal.models import ApplicationStat, DailyStat
 
 SMALL = 5
 
@@ -41,13 +41,13 @@ class Period:
     end: date  # inclusive
     scheme: str | None = None  # a scheme's URL slug
 
-    def application_filters(self):
-        filters = [Application.submitted_on >= self.start, Application.submitted_on <= self.end]
+    def rollup_filters(self):
+        filters = [ApplicationStat.day >= self.start, ApplicationStat.day <= self.end]
         if self.scheme in SCHEMES:
             definition = SCHEMES[self.scheme]
             filters += [
-                Application.scheme == definition.code,
-                Application.route == definition.route,
+                ApplicationStat.scheme == definition.code,
+                ApplicationStat.route == definition.route,
             ]
         return filters
 
@@ -160,44 +160,46 @@ def bucket_start(day: date, grain: str) -> date:
 # Application figures, from the applications' own columns: one grouped pass
 # for the breakdowns and one for closed cases, read through covering indexes.
 
-BREAKDOWN = ("route", "applicant_type", "channel", "outcome", "quality_identifies")
+BREAKDOWN = ("route", "applicant_type", "channel", "outcome", "quality")
 
 
 def breakdown(period: Period) -> list[tuple]:
-    columns = [getattr(Application, name) for name in BREAKDOWN]
-    query = select(*columns, func.count()).where(*period.application_filters()).group_by(*columns)
-    return [tuple(row) for row in db.session.execute(query)]
+    columns = [getattr(ApplicationStat, name) for name in BREAKDOWN]
+    query = (
+        select(*columns, func.sum(ApplicationStat.count))
+        .where(*period.rollup_filters())
+        .group_by(*columns)
+    )
+    return [(*row[:-1], int(row[-1])) for row in db.session.execute(query)]
 
 
 def counts_by(rows: list[tuple], name: str) -> dict[str, int]:
     index = BREAKDOWN.index(name)
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
-        counts[str(row[index])] += int(row[-1])
-    return dict(counts)
+        counts[str(row[index] or "None")] += int(row[-1])
+    return {name: n for name, n in counts.items() if n}
 
 
 def closed_figures(period: Period) -> dict:
     """Closed cases: how many, how many in time, how many disclosed, and the
-    median days to closure, from one histogram made in the database."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        seconds = extract("epoch", Application.closed_at - Application.submitted_at)
-        days = cast(func.floor(seconds / 86400), Integer)
-    else:
-        days = cast(
-            func.julianday(Application.closed_at) - func.julianday(Application.submitted_at),
-            Integer,
-        )
-    within = case((Application.closed_at <= Application.completion_due_at, 1), else_=0)
-    disclosed = case((Application.outcome.in_(DISCLOSURE_OUTCOMES), 1), else_=0)
+    median days to closure."""
     query = (
-        select(days, within, disclosed, func.count())
-        .where(*period.application_filters(), Application.closed_at.is_not(None))
-        .group_by(days, within, disclosed)
+        select(
+            ApplicationStat.closed_days,
+            ApplicationStat.within_target,
+            ApplicationStat.disclosed,
+            func.sum(ApplicationStat.count),
+        )
+        .where(*period.rollup_filters(), ApplicationStat.closed_days >= 0)
+        .group_by(
+            ApplicationStat.closed_days, ApplicationStat.within_target, ApplicationStat.disclosed
+        )
     )
     figures = {"closed": 0, "within_target": 0, "disclosed": 0}
     histogram: dict[int, int] = defaultdict(int)
     for day_count, in_time, disclosure, n in db.session.execute(query):
+        n = int(n)
         figures["closed"] += n
         figures["within_target"] += n * in_time
         figures["disclosed"] += n * disclosure

@@ -16,6 +16,7 @@ from portal.database import downgrade, upgrade
 from portal.extensions import db, limiter
 from portal.models import (
     Application,
+    ApplicationStat,
     CaseRecord,
     DailyStat,
     Draft,
@@ -64,6 +65,7 @@ def clean_tables(request):
             Staff,
             JourneyEvent,
             DailyStat,
+            ApplicationStat,
         )
         for table in tables:
             db.session.execute(delete(table))

@@ -246,3 +246,38 @@ def test_demo_data_is_never_seeded_in_production(app, monkeypatch):
     monkeypatch.setitem(app.config, "ENV_NAME", "production")
     result = app.test_cli_runner().invoke(args=["demo", "seed", "--applications", "5"])
     assert result.exit_code != 0 and "never seeds" in result.output
+
+
+def test_application_counts_follow_the_case_and_a_rebuild_agrees(app, clock):
+    from portal import application_stats
+    from portal.models import ApplicationStat
+
+    from .test_casework import TRIAGE, record, submit
+
+    officer = StaffBrowser(app, make_staff(app, Role.OFFICER))
+    officer.sign_in(clock.now)
+    first, second = submit(app), submit(app)
+    record(officer, first, "triage", TRIAGE | {"identifies_subject": "partly"})
+    record(officer, first, "closure", {"outcome": "no_information"})
+    record(officer, second, "triage", TRIAGE | {"decision": "withdrawn", "reason": "Asked"})
+
+    def counts() -> set[tuple]:
+        with app.app_context():
+            rows = db.session.execute(
+                select(
+                    ApplicationStat.outcome,
+                    ApplicationStat.quality,
+                    ApplicationStat.closed_days,
+                    ApplicationStat.within_target,
+                    ApplicationStat.disclosed,
+                    ApplicationStat.count,
+                ).where(ApplicationStat.count != 0)
+            )
+            return {tuple(row) for row in rows}
+
+    live = counts()
+    assert live == {("no_information", "partly", 0, 1, 0, 1), ("withdrawn", "yes", 0, 1, 0, 1)}
+    with app.app_context():
+        application_stats.rebuild()
+        db.session.commit()
+    assert counts() == live

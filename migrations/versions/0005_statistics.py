@@ -60,36 +60,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("quality_identifies", sa.String(length=10), nullable=True))
         batch_op.add_column(sa.Column("quality_right_scheme", sa.String(length=10), nullable=True))
         batch_op.add_column(sa.Column("quality_crime_report", sa.String(length=10), nullable=True))
-        batch_op.create_index(
-            "ix_application_stats",
-            [
-                "submitted_on",
-                "scheme",
-                "route",
-                "applicant_type",
-                "channel",
-                "outcome",
-                "quality_identifies",
-            ],
-        )
-        batch_op.create_index(
-            "ix_application_stats_closed",
-            [
-                "submitted_on",
-                "scheme",
-                "route",
-                "closed_at",
-                "completion_due_at",
-                "outcome",
-                "submitted_at",
-            ],
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("application", schema=None) as batch_op:
-        batch_op.drop_index("ix_application_stats_closed")
-        batch_op.drop_index("ix_application_stats")
     with op.batch_alter_table("application", schema=None) as batch_op:
         batch_op.drop_column("quality_crime_report")
         batch_op.drop_column("quality_right_scheme")

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
-from portal import audit, clock
+from portal import application_stats, audit, clock
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.models import Application, CaseRecord, Role, Staff
@@ -197,6 +197,7 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff) -> CaseRec
     its old and new values."""
     now = clock.utcnow()
     before = snapshot(case)
+    counted_as = application_stats.key(case)
     late_reason = data.pop("late_reason", None)
     row = CaseRecord(
         application_id=case.id, kind=stage.kind, data=data, recorded_by_id=staff.id, recorded_at=now
@@ -209,6 +210,7 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff) -> CaseRec
             {"deadline": stage.kind, "reason": late_reason, "by": staff.id, "at": now.isoformat()},
         ]
     EFFECTS.get(stage.kind, lambda *args: None)(case, data, now, staff)
+    application_stats.moved(counted_as, application_stats.key(case))
     changes = {
         name: [before[name], value]
         for name, value in snapshot(case).items()

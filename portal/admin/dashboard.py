@@ -215,9 +215,10 @@ def all_tables(period: Period) -> list[Table]:
         grouped(
             "quality",
             _l("Triage: enough to identify the subject"),
-            "quality_identifies",
+            "quality",
             _l("Rating"),
             applications,
+            labels={"None": str(_l("Not triaged yet"))},
         ),
         grouped("schemes", _l("Applications by route"), "route", _l("Route"), applications),
         grouped(
