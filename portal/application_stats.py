@@ -1,64 +1,54 @@
-"""Applications counted for the statistics, by day and by what the dashboard
-groups them by. Each submission adds one; a triage or a closure moves the
-case from one count to another; `flask --app wsgi stats rebuild` recounts
-everything from the applications themselves. The caller commits."""
+"""Applications counted for the statistics: by day received, scheme and
+route, one dimension at a time. Each submission adds one to each of its
+dimensions; a triage or a closure moves the case from one value to another;
+`flask --app wsgi stats rebuild` recounts everything from the applications
+themselves. The caller commits."""
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, case, cast, delete, extract, func, insert, literal, select
+from sqlalchemy import Integer, String, case, cast, delete, extract, func, insert, literal, select
 
 from portal.admin.case_forms import DISCLOSURE_OUTCOMES
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.models import Application, ApplicationStat
 
-KEY = (
-    "day",
-    "scheme",
-    "route",
-    "applicant_type",
-    "channel",
-    "outcome",
-    "quality",
-    "closed_days",
-    "within_target",
-    "disclosed",
-)
+KEY = ("day", "scheme", "route", "dimension", "value")
 
 
-def key(case_row: Application) -> dict:
-    closed = case_row.closed_at is not None
-    days = (as_utc(case_row.closed_at) - as_utc(case_row.submitted_at)).days if closed else -1
-    return {
-        "day": case_row.submitted_on,
-        "scheme": case_row.scheme,
-        "route": case_row.route,
-        "applicant_type": case_row.applicant_type,
-        "channel": case_row.channel,
-        "outcome": case_row.outcome or "",
-        "quality": case_row.quality_identifies or "",
-        "closed_days": days,
-        "within_target": int(
-            closed and as_utc(case_row.closed_at) <= as_utc(case_row.completion_due_at)
-        ),
-        "disclosed": int(closed and case_row.outcome in DISCLOSURE_OUTCOMES),
+def values(row: Application) -> dict[str, str]:
+    """What a case is counted under, dimension by dimension."""
+    found = {
+        "all": "1",
+        "applicant_type": row.applicant_type,
+        "channel": row.channel,
+        "outcome": row.outcome or "",
+        "quality": row.quality_identifies or "",
     }
+    if row.closed_at is not None:
+        closed, submitted = as_utc(row.closed_at), as_utc(row.submitted_at)
+        found["closed_days"] = str((closed - submitted).days)
+        found["within_target"] = str(int(closed <= as_utc(row.completion_due_at)))
+        found["disclosed"] = str(int(row.outcome in DISCLOSURE_OUTCOMES))
+    return found
 
 
-def add(row: dict, amount: int) -> None:
+def add(row: Application, amount: int, only: dict[str, str] | None = None) -> None:
     from portal.analytics import upsert_count
 
-    upsert_count(ApplicationStat, row, amount, KEY)
+    base = {"day": row.submitted_on, "scheme": row.scheme, "route": row.route}
+    for dimension, value in (only if only is not None else values(row)).items():
+        upsert_count(ApplicationStat, {**base, "dimension": dimension, "value": value}, amount, KEY)
 
 
-def moved(before: dict, after: dict) -> None:
-    """A case changed what it is counted under."""
-    if before != after:
-        add(before, -1)
-        add(after, 1)
+def moved(row: Application, before: dict[str, str]) -> None:
+    """A case changed what it is counted under (after a triage or a closure)."""
+    after = values(row)
+    add(row, -1, {d: v for d, v in before.items() if after.get(d) != v})
+    add(row, 1, {d: v for d, v in after.items() if before.get(d) != v})
 
 
-def rebuild() -> int:
+def expressions() -> dict[str, object]:
     if db.session.get_bind().dialect.name == "postgresql":
         seconds = extract("epoch", Application.closed_at - Application.submitted_at)
         days = cast(func.floor(seconds / 86400), Integer)
@@ -67,20 +57,37 @@ def rebuild() -> int:
             func.julianday(Application.closed_at) - func.julianday(Application.submitted_at),
             Integer,
         )
-    closed = Application.closed_at.is_not(None)
-    columns = [
-        Application.submitted_on,
-        Application.scheme,
-        Application.route,
-        Application.applicant_type,
-        Application.channel,
-        func.coalesce(Application.outcome, literal("")),
-        func.coalesce(Application.quality_identifies, literal("")),
-        case((closed, days), else_=-1),
-        case((closed & (Application.closed_at <= Application.completion_due_at), 1), else_=0),
-        case((closed & Application.outcome.in_(DISCLOSURE_OUTCOMES), 1), else_=0),
-    ]
+    within = case((Application.closed_at <= Application.completion_due_at, "1"), else_="0")
+    disclosed = case((Application.outcome.in_(DISCLOSURE_OUTCOMES), "1"), else_="0")
+    return {
+        "all": literal("1"),
+        "applicant_type": Application.applicant_type,
+        "channel": Application.channel,
+        "outcome": func.coalesce(Application.outcome, literal("")),
+        "quality": func.coalesce(Application.quality_identifies, literal("")),
+        "closed_days": cast(days, String),
+        "within_target": within,
+        "disclosed": disclosed,
+    }
+
+
+CLOSED_ONLY = {"closed_days", "within_target", "disclosed"}
+
+
+def rebuild() -> int:
     db.session.execute(delete(ApplicationStat))
-    grouped = select(*columns, func.count()).group_by(*columns)
-    result = db.session.execute(insert(ApplicationStat).from_select([*KEY, "count"], grouped))
-    return result.rowcount or 0
+    total = 0
+    for dimension, value in expressions().items():
+        columns = [
+            Application.submitted_on,
+            Application.scheme,
+            Application.route,
+            literal(dimension),
+            value,
+        ]
+        query = select(*columns, func.count()).group_by(*columns)
+        if dimension in CLOSED_ONLY:
+            query = query.where(Application.closed_at.is_not(None))
+        result = db.session.execute(insert(ApplicationStat).from_select([*KEY, "count"], query))
+        total += result.rowcount or 0
+    return total

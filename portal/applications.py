@@ -108,7 +108,7 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             raise AlreadySubmitted from None
         draft.application_id = application.id
         draft.answers = {}
-        application_stats.add(application_stats.key(application), 1)
+        application_stats.add(application, 1)
         return application
     raise RuntimeError("Could not find a free reference")
 

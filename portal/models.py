@@ -276,8 +276,10 @@ class DailyStat(Base):
 
 
 class ApplicationStat(Base):
-    """Applications counted by day received and by everything the dashboard
-    groups them by, kept current as cases are submitted, triaged and closed."""
+    """Applications counted by day received, scheme and route, one dimension at
+    a time (channel, applicant type, outcome, triage quality, days to close...):
+    the table grows with days, not with applications. Kept current as cases are
+    submitted, triaged and closed."""
 
     __tablename__ = "application_stat"
 
@@ -285,27 +287,12 @@ class ApplicationStat(Base):
     day: Mapped[date] = mapped_column(Date)
     scheme: Mapped[str] = mapped_column(String(40))
     route: Mapped[str] = mapped_column(String(40))
-    applicant_type: Mapped[str] = mapped_column(String(20))
-    channel: Mapped[str] = mapped_column(String(20))
-    outcome: Mapped[str] = mapped_column(String(40), default="")  # "" while open
-    quality: Mapped[str] = mapped_column(String(10), default="")
-    closed_days: Mapped[int] = mapped_column(default=-1)  # -1 while open
-    within_target: Mapped[int] = mapped_column(default=0)
-    disclosed: Mapped[int] = mapped_column(default=0)
+    dimension: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(40))
     count: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (
         UniqueConstraint(
-            "day",
-            "scheme",
-            "route",
-            "applicant_type",
-            "channel",
-            "outcome",
-            "quality",
-            "closed_days",
-            "within_target",
-            "disclosed",
-            name="uq_application_stat_key",
+            "day", "scheme", "route", "dimension", "value", name="uq_application_stat_key"
         ),
     )

@@ -160,52 +160,40 @@ def bucket_start(day: date, grain: str) -> date:
 # Application figures, from the applications' own columns: one grouped pass
 # for the breakdowns and one for closed cases, read through covering indexes.
 
-BREAKDOWN = ("route", "applicant_type", "channel", "outcome", "quality")
 
-
-def breakdown(period: Period) -> list[tuple]:
-    columns = [getattr(ApplicationStat, name) for name in BREAKDOWN]
+def breakdown(period: Period) -> dict[str, dict[str, int]]:
+    """Applications in the period, counted along each dimension."""
     query = (
-        select(*columns, func.sum(ApplicationStat.count))
+        select(ApplicationStat.dimension, ApplicationStat.value, func.sum(ApplicationStat.count))
         .where(*period.rollup_filters())
-        .group_by(*columns)
+        .group_by(ApplicationStat.dimension, ApplicationStat.value)
     )
-    return [(*row[:-1], int(row[-1])) for row in db.session.execute(query)]
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    for dimension, value, total in db.session.execute(query):
+        if int(total):
+            found[dimension][value or "None"] = int(total)
+    return found
 
 
-def counts_by(rows: list[tuple], name: str) -> dict[str, int]:
-    index = BREAKDOWN.index(name)
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        counts[str(row[index] or "None")] += int(row[-1])
-    return {name: n for name, n in counts.items() if n}
+def by_route(period: Period) -> dict[str, int]:
+    query = (
+        select(ApplicationStat.route, func.sum(ApplicationStat.count))
+        .where(*period.rollup_filters(), ApplicationStat.dimension == "all")
+        .group_by(ApplicationStat.route)
+    )
+    return {route: int(total) for route, total in db.session.execute(query) if int(total)}
 
 
-def closed_figures(period: Period) -> dict:
+def closed_figures(applications: dict[str, dict[str, int]]) -> dict:
     """Closed cases: how many, how many in time, how many disclosed, and the
     median days to closure."""
-    query = (
-        select(
-            ApplicationStat.closed_days,
-            ApplicationStat.within_target,
-            ApplicationStat.disclosed,
-            func.sum(ApplicationStat.count),
-        )
-        .where(*period.rollup_filters(), ApplicationStat.closed_days >= 0)
-        .group_by(
-            ApplicationStat.closed_days, ApplicationStat.within_target, ApplicationStat.disclosed
-        )
-    )
-    figures = {"closed": 0, "within_target": 0, "disclosed": 0}
-    histogram: dict[int, int] = defaultdict(int)
-    for day_count, in_time, disclosure, n in db.session.execute(query):
-        n = int(n)
-        figures["closed"] += n
-        figures["within_target"] += n * in_time
-        figures["disclosed"] += n * disclosure
-        histogram[int(day_count)] += n
-    figures["median_days"] = median_from_counts(histogram)
-    return figures
+    days = {int(d): n for d, n in applications.get("closed_days", {}).items()}
+    return {
+        "closed": sum(days.values()),
+        "within_target": applications.get("within_target", {}).get("1", 0),
+        "disclosed": applications.get("disclosed", {}).get("1", 0),
+        "median_days": median_from_counts(days),
+    }
 
 
 OUTCOME_LABELS = dict(OUTCOMES)

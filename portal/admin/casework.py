@@ -197,7 +197,7 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff) -> CaseRec
     its old and new values."""
     now = clock.utcnow()
     before = snapshot(case)
-    counted_as = application_stats.key(case)
+    counted_as = application_stats.values(case)
     late_reason = data.pop("late_reason", None)
     row = CaseRecord(
         application_id=case.id, kind=stage.kind, data=data, recorded_by_id=staff.id, recorded_at=now
@@ -210,7 +210,7 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff) -> CaseRec
             {"deadline": stage.kind, "reason": late_reason, "by": staff.id, "at": now.isoformat()},
         ]
     EFFECTS.get(stage.kind, lambda *args: None)(case, data, now, staff)
-    application_stats.moved(counted_as, application_stats.key(case))
+    application_stats.moved(case, counted_as)
     changes = {
         name: [before[name], value]
         for name, value in snapshot(case).items()

@@ -51,10 +51,10 @@ def chosen_period() -> tuple[Period, str, str | None]:
     return Period(today - timedelta(days=364), today, scheme), "12m", None
 
 
-def headline(period: Period, applications: list[tuple]) -> Table:
+def headline(period: Period, applications: dict) -> Table:
     totals = stats.totals(period)
     started, submitted = totals.get("started", 0), totals.get("submitted", 0)
-    channels = stats.counts_by(applications, "channel")
+    channels = applications.get("channel", {})
     all_channels = sum(channels.values())
     scores = stats.value_counts(period, "satisfaction")
     answered = sum(scores.values())
@@ -140,7 +140,7 @@ def changed(period: Period) -> Table:
 
 
 def grouped(name: str, title, column: str, label, applications, labels=None) -> Table:
-    counts = stats.counts_by(applications, column)
+    counts = applications.get(column, {})
     total = sum(counts.values())
     rows = [
         [str((labels or {}).get(key, key)), suppress(n), rate(n, total)]
@@ -149,7 +149,7 @@ def grouped(name: str, title, column: str, label, applications, labels=None) -> 
     return Table(name, str(title), [str(label), str(_l("Applications")), str(_l("Share"))], rows)
 
 
-def outcomes(period: Period, applications: list[tuple]) -> Table:
+def outcomes(period: Period, applications: dict) -> Table:
     table = grouped(
         "outcomes",
         _l("Outcomes"),
@@ -161,7 +161,7 @@ def outcomes(period: Period, applications: list[tuple]) -> Table:
             **{k: str(v) for k, v in stats.OUTCOME_LABELS.items()},
         },
     )
-    figures = stats.closed_figures(period)
+    figures = stats.closed_figures(applications)
     median = figures["median_days"]
     table.rows += [
         [
@@ -220,7 +220,13 @@ def all_tables(period: Period) -> list[Table]:
             applications,
             labels={"None": str(_l("Not triaged yet"))},
         ),
-        grouped("schemes", _l("Applications by route"), "route", _l("Route"), applications),
+        grouped(
+            "schemes",
+            _l("Applications by route"),
+            "route",
+            _l("Route"),
+            {"route": stats.by_route(period)},
+        ),
         grouped(
             "applicants",
             _l("Applications by applicant type"),
