@@ -4,11 +4,13 @@ know still works, with a short cache."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 
 import pytest
 
-from portal.assets import load_manifest
+from portal.assets import Manifest, load_manifest
 
 YEAR = 365 * 24 * 60 * 60
 
@@ -58,3 +60,22 @@ def test_a_file_without_a_hash_is_cached_briefly(client):
     assert "immutable" not in response.headers["Cache-Control"]
     assert "max-age=300" in response.headers["Cache-Control"]
     response.close()
+
+
+def write_manifest(folder, css: str, stamp: int) -> None:
+    path = folder / "build" / "assets.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"portal.css": css}))
+    os.utime(path, ns=(stamp, stamp))
+
+
+def test_outside_production_a_rebuild_is_picked_up_without_a_restart(tmp_path):
+    write_manifest(tmp_path, "portal.aaaaaaaaaaaa.css", stamp=1_000_000_000)
+    development = Manifest(str(tmp_path), reload=True)
+    production = Manifest(str(tmp_path), reload=False)
+
+    write_manifest(tmp_path, "portal.bbbbbbbbbbbb.css", stamp=2_000_000_000)
+
+    assert development.hashed("portal.css") == "portal.bbbbbbbbbbbb.css"
+    assert production.hashed("portal.css") == "portal.aaaaaaaaaaaa.css"
+    assert development.hashed("unknown.js") == "unknown.js"

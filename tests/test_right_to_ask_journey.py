@@ -80,6 +80,12 @@ def test_questions_name_the_person_at_risk_for_a_third_party(applicant):
     assert applicant.page.h1 == "Where does the person at risk live?"
 
 
+def test_questions_speak_to_an_applicant_for_themselves(applicant):
+    for slug in ("immediate-danger", "who-for"):
+        applicant.answer(slug, SELF[slug])
+    assert applicant.page.h1 == "Where do you live?"
+
+
 def test_immediate_danger_stops_with_emergency_advice(applicant, db_session):
     page = applicant.answer("immediate-danger", {"danger": "yes"})
     assert applicant.path == page_url("emergency")

@@ -217,7 +217,7 @@ class ImmediateDangerForm(QuestionForm):
 
 class AreaForm(QuestionForm):
     area = ChoiceAnswer(
-        _l("Where does %(at_risk)s live?"),
+        _l("%(where_question)s"),
         short=_l("%(where_at_risk_lives)s"),
         choices=[],
         required=_l("Select where the person at risk lives"),

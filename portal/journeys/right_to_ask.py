@@ -164,6 +164,9 @@ def context(answers) -> dict:
     force = current_force()
     return {
         "at_risk": _l("you") if for_self(answers) else _l("the person at risk"),
+        "where_question": _l("Where do you live?")
+        if for_self(answers)
+        else _l("Where does the person at risk live?"),
         "where_at_risk_lives": _l("Where you live")
         if for_self(answers)
         else _l("Where the person at risk lives"),

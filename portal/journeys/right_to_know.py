@@ -258,6 +258,7 @@ def context(answers) -> dict:
     force = current_force()
     return {
         "at_risk": _l("the person at risk"),
+        "where_question": _l("Where does the person at risk live?"),
         "where_at_risk_lives": _l("Where the person at risk lives"),
         "force": force.name,
         "area": force.area_name,
