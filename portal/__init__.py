@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 
 from flask import Flask
@@ -47,6 +48,8 @@ def load_settings(app: Flask, overrides: dict) -> None:
     env_name = overrides.pop("PORTAL_ENV", None)
     app.config.from_mapping(load_config(app.instance_path, env_name).as_dict())
     app.config.from_mapping(overrides)
+    from .crypto import KeyRing, parse_keys
+    from .crypto import install as install_keys
     from .database import engine_options
     from .force import load_force
 
@@ -54,6 +57,10 @@ def load_settings(app: Flask, overrides: dict) -> None:
     app.config["SQLALCHEMY_ENGINES"] = {"default": {"url": url, **engine_options(url)}}
 
     app.extensions["force"] = load_force(app.config["FORCE_CONFIG"])
+    keys = KeyRing(
+        parse_keys(app.config["ENCRYPTION_KEYS"]), base64.b64decode(app.config["BLIND_INDEX_KEY"])
+    )
+    install_keys(app, keys)
 
 
 def register_templates(app: Flask) -> None:
@@ -92,10 +99,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, public
+    from . import admin, health, public
 
     app.register_blueprint(public.register_views())
     app.register_blueprint(admin.register_views(app))
+    app.register_blueprint(health.register_views())
 
 
 def register_errors(app: Flask) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import application_stats, deadlines
+from portal import application_stats, crypto, deadlines
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.force import current_force
@@ -121,11 +121,12 @@ def reference_taken(reference: str) -> bool:
 
 
 def person_key(name: str | None, born: str | None = None) -> str | None:
-    """A name and date of birth made comparable: case, spacing and punctuation ignored."""
+    """A keyed hash of a name and date of birth, made comparable first (case,
+    spacing and punctuation ignored): equal people match, and no name is kept."""
     if not name:
         return None
     words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
-    return " ".join(words) + "|" + (born or "")
+    return crypto.blind_index(" ".join(words) + "|" + (born or ""))
 
 
 def duplicate_keys(answers: dict) -> dict:

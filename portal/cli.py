@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from .models import Role
 
@@ -95,6 +96,59 @@ def demo_command(base_url: str) -> None:
     click.echo(f"Then sign in at {link(base_url, 'admin.sign_in')}")
 
 
+keys_cli = AppGroup("keys", help="Encryption keys for personal data.")
+
+
+@keys_cli.command("new")
+@click.argument("key_id")
+def new_key_command(key_id: str) -> None:
+    """Print a new key: put it first in ENCRYPTION_KEYS, keep the old ones after it."""
+    from .crypto import new_key_text
+
+    click.echo(new_key_text(key_id))
+
+
+@keys_cli.command("rotate")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1))
+def rotate_command(batch: int) -> None:
+    """Re-seal every value under the current key. Safe to stop and run again:
+    it carries on with the values not yet re-sealed."""
+    import time
+
+    from .crypto import ring
+    from .extensions import db
+    from .models import Application, CaseRecord, Draft, Staff
+
+    started = time.perf_counter()
+    current = ring().current + ":"
+    total = 0
+    for model, name in (
+        (Draft, "answers"),
+        (Application, "answers"),
+        (CaseRecord, "data"),
+        (Staff, "totp_secret"),
+    ):
+        column = getattr(model, f"{name}_sealed")
+        while True:
+            rows = db.session.scalars(
+                select(model)
+                .where(column.is_not(None), ~column.startswith(current))
+                .order_by(*model.__table__.primary_key.columns)
+                .limit(batch)
+            ).all()
+            if not rows:
+                break
+            for row in rows:
+                setattr(row, name, getattr(row, name))  # opens with its own key, seals anew
+            db.session.commit()
+            total += len(rows)
+    click.echo(
+        f"Re-sealed {total} values under key {current[:-1]} in "
+        f"{time.perf_counter() - started:.1f} s."
+    )
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(drafts_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(keys_cli)

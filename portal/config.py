@@ -80,6 +80,7 @@ class Config:
         self.FORCE_CONFIG = os.environ.get("FORCE_CONFIG") or self.FORCE_CONFIG
         self.SECRET_KEY = self.secret_key()
         self.DATABASE_URL = self.database_url()
+        self.ENCRYPTION_KEYS, self.BLIND_INDEX_KEY = self.encryption_keys()
         self.RATELIMIT_STORAGE_URI = self.rate_limit_storage()
         # A slow applicant's token must last as long as their draft does.
         self.WTF_CSRF_TIME_LIMIT = self.DRAFT_IDLE_MINUTES * 60
@@ -91,6 +92,16 @@ class Config:
 
     def rate_limit_storage(self) -> str:
         return os.environ.get("REDIS_URL") or "memory://"
+
+    def encryption_keys(self) -> tuple[str, str]:
+        """Keys for personal data: from the environment, else (outside
+        production) generated once under instance/."""
+        keys, index = os.environ.get("ENCRYPTION_KEYS"), os.environ.get("BLIND_INDEX_KEY")
+        if keys and index:
+            return keys, index
+        from .crypto import instance_keys
+
+        return instance_keys(self.instance_path)
 
     def database_url(self) -> str:
         return os.environ.get("DATABASE_URL", "")
@@ -139,6 +150,15 @@ class ProductionConfig(Config):
         if len(key) < 32:
             raise ConfigError("Production needs SECRET_KEY: at least 32 random characters.")
         return key
+
+    def encryption_keys(self) -> tuple[str, str]:
+        keys, index = os.environ.get("ENCRYPTION_KEYS"), os.environ.get("BLIND_INDEX_KEY")
+        if not (keys and index):
+            raise ConfigError(
+                "Production needs ENCRYPTION_KEYS and BLIND_INDEX_KEY: personal "
+                "data is encrypted at rest."
+            )
+        return keys, index
 
     def rate_limit_storage(self) -> str:
         url = os.environ.get("REDIS_URL", "")

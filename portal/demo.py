@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import insert
 
-from portal import analytics, application_stats, clock, deadlines
+from portal import analytics, application_stats, clock, crypto, deadlines
 from portal.admin.case_forms import OUTCOMES
 from portal.extensions import db
 from portal.journeys.engine import Page
@@ -56,9 +56,10 @@ def application_row(rng, scheme, now, references):
         closed = submitted + timedelta(days=rng.gammavariate(4, 6))
         closed = min(closed, now)
         outcome = pick(rng, OUTCOME_MIX)
+    key = secrets.token_hex(32)
     return {
         "reference": reference,
-        "submission_key": secrets.token_hex(32),
+        "submission_key": key,
         "scheme": scheme.code,
         "route": scheme.route,
         "channel": pick(rng, CHANNELS),
@@ -73,7 +74,7 @@ def application_row(rng, scheme, now, references):
         "concern_types": [],
         "contact_channels": [],
         "communication_needs": [],
-        "answers": {},
+        "answers_sealed": crypto.seal_json({}, f"application.answers.{key}"),
         "deviations": [],
         "stage": "closed" if closed else "triaged",
         "triaged_at": submitted + timedelta(hours=rng.uniform(1, 30)),

@@ -5,8 +5,20 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .sealed import Sealed
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -50,9 +62,11 @@ class Application(Base):
     # Right to Know referrals: the referrer's assessment.
     risk_level: Mapped[str | None] = mapped_column(String(20))
     urgency: Mapped[str | None] = mapped_column(String(20))
-    # Every answer on the applicant's path, for display as on check answers.
-    answers: Mapped[dict] = mapped_column(JSON)
-    # Normalised keys for spotting possible duplicates (name and date of birth).
+    # Every answer on the applicant's path, for display as on check answers: sealed.
+    answers_sealed: Mapped[str] = mapped_column("answers", Text)
+    answers = Sealed("answers_sealed", table="application", row_key="submission_key")
+    # Keyed blind indexes (HMAC) of normalised name and date of birth, for
+    # spotting possible duplicates without keeping the names in the clear.
     subject_key: Mapped[str | None] = mapped_column(String(200), index=True)
     applicant_key: Mapped[str | None] = mapped_column(String(200), index=True)
     at_risk_key: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -96,7 +110,8 @@ class Draft(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     scheme: Mapped[str] = mapped_column(String(40))
-    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    answers_sealed: Mapped[str] = mapped_column("answers", Text)
+    answers = Sealed("answers_sealed", table="draft", row_key="id")
     created_at: Mapped[datetime]
     last_active_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
@@ -136,7 +151,8 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret_sealed: Mapped[str | None] = mapped_column("totp_secret", Text)
+    totp_secret = Sealed("totp_secret_sealed", table="staff", row_key="id")
     totp_enabled: Mapped[bool] = mapped_column(default=False)
     totp_last_step: Mapped[int | None]  # the last accepted time step: a code works once
     failed_attempts: Mapped[int] = mapped_column(default=0)
@@ -216,9 +232,11 @@ class CaseRecord(Base):
     __tablename__ = "case_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)  # what its seal binds to
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    data_sealed: Mapped[str] = mapped_column("data", Text)
+    data = Sealed("data_sealed", table="case_record", row_key="uid")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     recorded_at: Mapped[datetime]
 

@@ -289,7 +289,7 @@ def test_views_and_changes_are_audited_with_old_and_new_values(app, officer, sup
     assert events[0].action == "case_viewed" and events[0].application_id == case_id
     triage = next(e for e in events if e.action == "case_triage")
     assert triage.detail["changes"]["stage"] == ["received", "triaged"]
-    assert triage.detail["recorded"]["decision"] == "proceed"
+    assert "decision" in triage.detail["recorded"]  # which fields, not their values
     trail = supervisor.client.get(f"/admin/cases/{case_id}/audit").get_data(as_text=True)
     assert "case triage" in trail and "stage: received → triaged" in trail
     assert officer.client.get(f"/admin/cases/{case_id}/audit").status_code == 403

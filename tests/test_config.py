@@ -32,7 +32,24 @@ def test_production_refuses_to_start_without_a_database(monkeypatch, tmp_path):
         load_config(str(tmp_path), "production")
 
 
+def with_keys(monkeypatch):
+    from portal.crypto import new_key_text
+
+    monkeypatch.setenv("ENCRYPTION_KEYS", new_key_text("k1"))
+    monkeypatch.setenv("BLIND_INDEX_KEY", new_key_text("x").split("=", 1)[1])
+
+
+def test_production_refuses_to_start_without_encryption_keys(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/portal")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.delenv("ENCRYPTION_KEYS", raising=False)
+    with pytest.raises(ConfigError, match="ENCRYPTION_KEYS"):
+        load_config(str(tmp_path), "production")
+
+
 def test_production_refuses_to_start_without_redis(monkeypatch, tmp_path):
+    with_keys(monkeypatch)
     monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/portal")
     monkeypatch.delenv("REDIS_URL", raising=False)
@@ -41,6 +58,7 @@ def test_production_refuses_to_start_without_redis(monkeypatch, tmp_path):
 
 
 def test_production_cookies_and_headers(monkeypatch, tmp_path):
+    with_keys(monkeypatch)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
     monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "p.sqlite3"))

@@ -4,6 +4,7 @@ needs first are declared here, once. The caller commits."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -200,7 +201,12 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff) -> CaseRec
     counted_as = application_stats.values(case)
     late_reason = data.pop("late_reason", None)
     row = CaseRecord(
-        application_id=case.id, kind=stage.kind, data=data, recorded_by_id=staff.id, recorded_at=now
+        uid=secrets.token_hex(16),
+        application_id=case.id,
+        kind=stage.kind,
+        data=data,
+        recorded_by_id=staff.id,
+        recorded_at=now,
     )
     db.session.add(row)
     case.records.append(row)
@@ -221,7 +227,7 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff) -> CaseRec
         actor=staff,
         application_id=case.id,
         reason=late_reason or data.get("reason") or data.get("override_reason"),
-        recorded=data,
+        recorded=sorted(data),  # which fields: their values stay sealed in the case record
         changes=changes,
     )
     return row
@@ -362,6 +368,7 @@ def duplicates_of(case: Application) -> list[Application]:
 
 def dismiss_duplicate(case: Application, other: Application, staff: Staff) -> None:
     row = CaseRecord(
+        uid=secrets.token_hex(16),
         application_id=case.id,
         kind="not_duplicate",
         data={"other_id": other.id},

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DBAPIError
 
 from portal import analytics, applications, clock
 from portal.extensions import db
@@ -230,6 +231,11 @@ def send_application(scheme: Scheme, state: drafts.DraftState):
         db.session.commit()
     except applications.AlreadySubmitted:
         db.session.rollback()
+    except DBAPIError as error:  # the database failed: nothing was sent, the draft is as it was
+        db.session.rollback()
+        # The error's text would carry the answers (the statement's parameters): not logged.
+        current_app.logger.warning("Could not send an application: %s", type(error.orig).__name__)
+        return render_template("public/send_failed.html", scheme=scheme), 503
     return redirect(url_for("public.confirmation", scheme_slug=scheme.slug), code=303)
 
 
