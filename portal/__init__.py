@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errors(app)
     register_commands(app)
+    trust_proxies(app)
     validate_journeys()
     return app
 
@@ -85,7 +86,7 @@ def register_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import assets, database, security
+    from . import assets, database, request_log, security
     from .extensions import babel, csrf, db, limiter
 
     db.init_app(app)
@@ -95,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app)
     security.register(app)
+    request_log.register(app)
     assets.register(app)
 
 
@@ -119,6 +121,15 @@ def register_commands(app: Flask) -> None:
     cli.register(app)
     analytics.register(app)
     demo.register(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the trusted proxy hops only."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def validate_journeys() -> None:

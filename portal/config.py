@@ -50,6 +50,9 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     SIGN_IN_RATE_LIMIT = "20 per 10 minutes"
+    PUBLIC_RATE_LIMIT = "60 per minute; 600 per hour"
+    # How many proxies in front of the app set X-Forwarded-For/-Proto: 0 trusts none.
+    TRUSTED_PROXY_HOPS = 0
 
     # Requests: public forms carry text only, so bodies stay small.
     MAX_CONTENT_LENGTH = 100 * 1024
@@ -75,7 +78,12 @@ class Config:
         self.instance_path = instance_path
         self.DRAFT_IDLE_MINUTES = _int("DRAFT_IDLE_MINUTES", self.DRAFT_IDLE_MINUTES)
         self.DRAFT_WARNING_MINUTES = _int("DRAFT_WARNING_MINUTES", self.DRAFT_WARNING_MINUTES)
-        for name in ("STAFF_IDLE_MINUTES", "STAFF_WARNING_MINUTES", "STAFF_SESSION_HOURS"):
+        for name in (
+            "STAFF_IDLE_MINUTES",
+            "STAFF_WARNING_MINUTES",
+            "STAFF_SESSION_HOURS",
+            "TRUSTED_PROXY_HOPS",
+        ):
             setattr(self, name, _int(name, getattr(self, name)))
         self.FORCE_CONFIG = os.environ.get("FORCE_CONFIG") or self.FORCE_CONFIG
         self.SECRET_KEY = self.secret_key()
@@ -127,6 +135,8 @@ class DevelopmentConfig(Config):
 class TestConfig(DevelopmentConfig):
     ENV_NAME = "test"
     TESTING = True
+    # The suite posts hundreds of pages from one address; the rate-limit test sets its own.
+    PUBLIC_RATE_LIMIT = "100000 per minute"
     # The OWASP minimum for argon2id keeps the suite quick; production is slower on purpose.
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_KIB = 19456
@@ -140,6 +150,7 @@ class TestConfig(DevelopmentConfig):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    TRUSTED_PROXY_HOPS = 1  # behind one TLS-terminating proxy
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-portal_session"
     HSTS = True

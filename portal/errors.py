@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import secrets
+import traceback
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -26,28 +26,53 @@ def http_error(error: HTTPException):
     return render_template(template, code=error.code), error.code
 
 
-def csrf_error(error: CSRFError):
-    if request.blueprint == "public":
-        from .public.journey import rerender_after_csrf_failure
+def journey_page_again(notice: str):
+    """On a public form, the refused page again with the applicant's answers."""
+    if request.blueprint != "public" or request.method != "POST":
+        return None
+    from .public.journey import show_again
 
-        response = rerender_after_csrf_failure()
-        if response is not None:
-            return response
+    return show_again(notice)
+
+
+def csrf_error(error: CSRFError):
+    response = journey_page_again("csrf")
+    if response is not None:
+        return response
     return render_template("shared/errors/400.html", code=400, csrf=True), 400
 
 
+def too_many(error: HTTPException):
+    response = journey_page_again("slow_down")
+    if response is not None:
+        return response, 429
+    return render_template("shared/errors/429.html", code=429), 429
+
+
 def server_error(error: Exception):
-    reference = secrets.token_hex(4).upper()
+    """The page gives a reference that matches the request's log line. The log
+    has the error's type and where it happened, never its message: a database
+    error's message carries the statement's values, that is, the answers."""
+    from .request_log import request_id
+
+    reference = request_id()[:8].upper()
+    original = getattr(error, "original_exception", None) or error
+    where = "".join(traceback.format_tb(original.__traceback__)[-5:])
     log.error(
-        "Unhandled error %s on %s",
+        "Unhandled %s (reference %s) on %s\n%s",
+        type(original).__name__,
         reference,
         request.endpoint,
-        exc_info=getattr(error, "original_exception", error),
+        where,
     )
     return render_template("shared/errors/500.html", reference=reference), 500
 
 
 def register(app: Flask) -> None:
+    # Flask would log the exception's message (with a database error, the
+    # statement's values): server_error logs what is safe instead.
+    app.log_exception = lambda exc_info: None
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(429, too_many)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(500, server_error)

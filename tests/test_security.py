@@ -4,6 +4,7 @@ answer and nothing is lost; no input produces a 500."""
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal import create_app
@@ -185,3 +186,40 @@ def test_no_input_produces_a_server_error(applicant, value):
     assert response.status_code < 500
     for path in ("previous-addresses/999", "previous-addresses/-1/remove", "extend"):
         assert applicant.client.get(page_url(path)).status_code < 500
+
+
+def test_public_posts_are_rate_limited_and_the_answers_kept(app, applicant, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_RATE_LIMIT", "3 per minute")
+    for slug in ("immediate-danger", "who-for", "area"):
+        applicant.answer(slug, SELF[slug])
+    page = applicant.answer("your-name", {"full_name": "Alex Kept Waiting"})
+    assert page.status == 429
+    assert applicant.path == page_url("your-name")
+    assert page.value_of("full_name") == "Alex Kept Waiting"
+    assert "too many attempts from your connection" in page.html
+    assert "Wait a minute" in page.html
+
+
+def test_the_client_address_comes_from_the_trusted_proxy_hop_only(app, monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    proxied = create_app(
+        {
+            "PORTAL_ENV": "test",
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "PUBLIC_RATE_LIMIT": "2 per minute",
+        }
+    )
+    client = proxied.test_client()
+    token = BeautifulSoup(
+        client.get(page_url("immediate-danger")).get_data(as_text=True), "html.parser"
+    ).find("input", attrs={"name": "csrf_token"})["value"]
+
+    def post(forwarded: str) -> int:
+        return client.post(
+            page_url("immediate-danger"),
+            data={"csrf_token": token},
+            headers={"X-Forwarded-For": forwarded},
+        ).status_code
+
+    assert [post("203.0.113.1"), post("203.0.113.1"), post("203.0.113.1")] == [200, 200, 429]
+    assert post("203.0.113.2") == 200  # another client behind the same proxy

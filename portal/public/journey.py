@@ -77,7 +77,7 @@ def build_form(scheme: Scheme, form_class, answers: dict, stored: dict | None, f
     return form_class(formdata=formdata, data=stored or {}, context=scheme.context(answers))
 
 
-def render_page(scheme: Scheme, page: Page, form, state, *, csrf_failed=False, **extra):
+def render_page(scheme: Scheme, page: Page, form, state, *, notice=None, **extra):
     return render_template(
         page.template,
         scheme=scheme,
@@ -87,7 +87,7 @@ def render_page(scheme: Scheme, page: Page, form, state, *, csrf_failed=False, *
         back_link=back_url(scheme, page.slug, state.answers),
         change=in_change_mode(),
         errors=form.error_list(),
-        csrf_failed=csrf_failed,
+        notice=notice,
         seconds_left=drafts.seconds_left(state),
         **extra,
     )
@@ -170,16 +170,17 @@ def measure_errors(scheme: Scheme, slug: str, form) -> None:
             )
 
 
-def rerender_after_csrf_failure():
-    """A page posted with an expired or missing token: show it again with the
-    applicant's answers and a fresh token, rather than losing them."""
+def show_again(notice: str):
+    """A page whose post was refused (an expired token, or too many posts too
+    fast): show it again with the applicant's answers and a fresh token, and
+    say why, rather than losing them. None if this is not a journey page."""
     scheme = SCHEMES.get((request.view_args or {}).get("scheme_slug", ""))
     if scheme is None:
         return None
     state = drafts.load(scheme)
     if request.endpoint == "public.check_answers":
         if state.status == "active" and scheme.is_complete(state.answers):
-            return render_check_answers(scheme, state, csrf_failed=True)
+            return render_check_answers(scheme, state, notice=notice)
         return not_here(scheme, state)
     page = scheme.page(request.view_args.get("slug", ""))
     if not isinstance(page, Page) or isinstance(page, Collection):
@@ -187,7 +188,7 @@ def rerender_after_csrf_failure():
     if not scheme.reachable(page.slug, state.answers):
         return not_here(scheme, state)
     form = build_form(scheme, page.form, state.answers, None, request.form)
-    return render_page(scheme, page, form, state, csrf_failed=True)
+    return render_page(scheme, page, form, state, notice=notice)
 
 
 @bp.route("/apply/<scheme_slug>/check-your-answers", methods=["GET", "POST"])
@@ -205,13 +206,13 @@ def check_answers(scheme_slug: str):
     return render_check_answers(scheme, state)
 
 
-def render_check_answers(scheme: Scheme, state: drafts.DraftState, csrf_failed=False):
+def render_check_answers(scheme: Scheme, state: drafts.DraftState, notice=None):
     return render_template(
         "public/check_answers.html",
         scheme=scheme,
         title=scheme.name,
         sections=scheme.sections(state.answers),
-        csrf_failed=csrf_failed,
+        notice=notice,
         back_link=page_url(scheme, scheme.previous_slug(CHECK, state.answers)),
         change_url=lambda slug: page_url(scheme, slug, change=True),
         seconds_left=drafts.seconds_left(state),
