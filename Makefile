@@ -9,7 +9,7 @@ STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 ASSETS := static/build/assets.json
 
-.PHONY: setup run test lint migrate messages clean chromium bench
+.PHONY: setup run serve test audit lint migrate messages clean chromium bench
 
 setup: $(STAMP_PY) $(ASSETS) migrate chromium
 
@@ -40,17 +40,27 @@ run: setup
 	$(FLASK) staff demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# As in production: gunicorn with gunicorn.conf.py (GUNICORN_WORKERS, default 2).
+serve: setup
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:5000 wsgi:app
+
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Security scan of the code: medium severity and above fails.
+audit: $(STAMP_PY)
+	$(BIN)/bandit -q -r portal -ll
+
 lint: $(STAMP_PY)
-	$(BIN)/ruff check portal tests migrations wsgi.py
-	$(BIN)/ruff format --check portal tests migrations wsgi.py
+	$(BIN)/ruff check portal tests migrations bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check portal tests migrations bench wsgi.py gunicorn.conf.py
 
 # Benchmarks: figures, not assertions. BENCH_APPLICATIONS sets the size.
 bench: setup
 	$(BIN)/python bench/dashboard_and_queue.py
 	BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python bench/dashboard_and_queue.py
+	$(BIN)/python bench/load.py
+	BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python bench/load.py
 
 messages: $(STAMP_PY)
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o portal/translations/messages.pot .

@@ -115,9 +115,10 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import analytics, cli, database, demo
+    from . import analytics, cli, database, demo, retention
 
     database.register(app)
+    retention.register(app)
     cli.register(app)
     analytics.register(app)
     demo.register(app)

@@ -54,6 +54,10 @@ class Config:
     # How many proxies in front of the app set X-Forwarded-For/-Proto: 0 trusts none.
     TRUSTED_PROXY_HOPS = 0
 
+    # Retention: closed cases' personal data, and raw journey events.
+    RETENTION_CASE_YEARS = 6
+    RETENTION_EVENT_MONTHS = 13
+
     # Requests: public forms carry text only, so bodies stay small.
     MAX_CONTENT_LENGTH = 100 * 1024
     MAX_FORM_MEMORY_SIZE = 100 * 1024

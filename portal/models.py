@@ -84,6 +84,8 @@ class Application(Base):
     outcome: Mapped[str | None] = mapped_column(String(40))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
     deviations: Mapped[list] = mapped_column(JSON, default=list)
+    # When its personal data was erased under the retention rules (the counts stay).
+    erased_at: Mapped[datetime | None]
     # Triage's rating of the application's quality, for the statistics.
     quality_identifies: Mapped[str | None] = mapped_column(String(10))
     quality_right_scheme: Mapped[str | None] = mapped_column(String(10))

@@ -1,0 +1,60 @@
+"""gunicorn settings for the portal: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Sync workers behind a TLS-terminating proxy that buffers requests and responses
+(see docs/deployment.md). Every setting here can be overridden on the command
+line, e.g. `--bind 127.0.0.1:8000`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from gunicorn.glogging import Logger
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:5000")
+
+# Each sync worker serves one request at a time; about 2 per core is the usual start.
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+worker_class = "sync"
+
+# A worker silent this long is killed and replaced: longer than any database wait
+# (PostgreSQL's statement_timeout and SQLite's busy timeout are 5 seconds).
+timeout = 30
+# On a restart or shutdown, requests in flight get this long to finish.
+graceful_timeout = 30
+# Seconds to keep an idle connection from the proxy open (sync workers close anyway).
+keepalive = 5
+# Replace each worker after a while, so that slow leaks never build up.
+max_requests = 2000
+max_requests_jitter = 200
+# The workers' heartbeat files live in memory, not on a possibly slow disk
+# (gunicorn opens them itself, with random names).
+if os.path.isdir("/dev/shm"):  # noqa: S108
+    worker_tmp_dir = "/dev/shm"  # noqa: S108
+
+# gunicorn 25.1+ opens a control socket at a fixed path under $HOME by default,
+# which two servers on one host would share. The portal does not use it.
+control_socket_disable = True
+
+# Access log: method, path without the query string, status and duration. No IP
+# address, user agent or referrer: the applicants' privacy comes first.
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+access_log_format = "%(t)s %(m)s %(U)s %(s)s %(M)sms"
+
+
+class PortalLogger(Logger):
+    """The access log without secrets in paths: a staff set-up link
+    (/admin/setup/<token>) is logged as /admin/setup/[token]."""
+
+    SECRET_PATH = re.compile(r"^(/admin/setup/)[^/]+")
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = self.SECRET_PATH.sub(r"\1[token]", atoms.get("U") or "-")
+        return atoms
+
+
+logger_class = PortalLogger

@@ -1,0 +1,80 @@
+"""Retention: closed cases' personal data erased after 6 years with the counts
+kept and an audit row naming the case; old raw events deleted with their
+rollups kept; safe to run again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, text
+
+from portal import analytics
+from portal.extensions import db
+from portal.models import Application, ApplicationStat, AuditEvent, CaseRecord, DailyStat, Role
+
+from .staff_support import StaffBrowser, make_staff
+from .test_casework import TRIAGE, record, submit
+
+
+def counts(app, model) -> list[tuple]:
+    with app.app_context():
+        rows = db.session.execute(select(model)).scalars().all()
+        if model is ApplicationStat:
+            return sorted((r.day, r.dimension, r.value, r.count) for r in rows)
+        return sorted((r.day, r.kind, r.page, r.count) for r in rows)
+
+
+def test_old_closed_cases_are_erased_and_counted_still(app, clock):
+    old = submit(app)
+    officer = StaffBrowser(app, make_staff(app, Role.OFFICER))
+    officer.sign_in(clock.now)
+    record(officer, old, "triage", TRIAGE | {"risk_action": "x", "immediate_risk": "yes"})
+    record(officer, old, "closure", {"outcome": "no_information"})
+    recent = submit(app)
+    stats_before = counts(app, ApplicationStat)
+    clock.advance(days=365 * 6 + 1)
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert "erased 1 closed cases" in result.output, result.output
+    with app.app_context():
+        case = db.session.get(Application, old)
+        assert case.erased_at is not None and case.answers == {}
+        assert case.subject_key is None and case.outcome == "no_information"
+        assert all(r.data == {} for r in db.session.scalars(select(CaseRecord)))
+        assert db.session.get(Application, recent).answers["your-name"]  # still open: kept
+        erased = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "case_erased")
+        ).all()
+        assert [(e.application_id, e.detail) for e in erased[-1:]] == [(old, {"rule": "retention"})]
+        raw = db.session.execute(
+            text("SELECT answers FROM application WHERE id = :id"), {"id": old}
+        ).scalar_one()
+        assert "Alex" not in raw
+    assert counts(app, ApplicationStat) == stats_before  # the statistics do not change
+    again = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert "erased 0 closed cases" in again.output
+
+
+def test_old_raw_events_go_and_their_rollups_stay(app, clock):
+    with app.app_context():
+        analytics.record(
+            "started", "right-to-ask", page="immediate-danger", at=clock.now - timedelta(days=500)
+        )
+        analytics.record("started", "right-to-ask", page="immediate-danger", at=clock.now)
+        db.session.commit()
+    rollups = counts(app, DailyStat)
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert "deleted 1 raw journey events" in result.output
+    assert counts(app, DailyStat) == rollups
+
+
+def test_a_case_is_erased_once_when_two_runs_race(app, clock):
+    from portal import retention
+
+    case_id = submit(app)
+    officer = StaffBrowser(app, make_staff(app, Role.OFFICER))
+    officer.sign_in(clock.now)
+    record(officer, case_id, "triage", TRIAGE | {"decision": "withdrawn", "reason": "Asked"})
+    clock.advance(days=365 * 7)
+    with app.app_context():
+        assert retention.erase(case_id) is True
+        assert retention.erase(case_id) is False
