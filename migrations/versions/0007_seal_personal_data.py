@@ -80,7 +80,10 @@ def downgrade() -> None:
             store(bind, table, column, key, row_key, json.dumps(plain) if was_json else plain)
         with op.batch_alter_table(table) as batch_op:
             batch_op.alter_column(
-                column, type_=sa.JSON() if was_json else sa.String(64), existing_nullable=True
+                column,
+                type_=sa.JSON() if was_json else sa.String(64),
+                existing_nullable=True,
+                postgresql_using=f"{column}::json" if was_json else None,
             )
     with op.batch_alter_table("case_record") as batch_op:
         batch_op.drop_constraint("uq_case_record_uid", type_="unique")

@@ -383,10 +383,10 @@ class DateAnswer(PortalField, Field):
         except ValueError:
             self.error_parts = self.PARTS
             raise StopValidation(_l("%(name)s must be a real date", name=self.short_name)) from None
-        if self.past and value >= date.today():
+        if self.past and value >= london_today():
             self.error_parts = self.PARTS
             raise StopValidation(_l("%(name)s must be in the past", name=self.short_name))
-        if self.not_future and value > date.today():
+        if self.not_future and value > london_today():
             self.error_parts = self.PARTS
             raise StopValidation(_l("%(name)s must be today or in the past", name=self.short_name))
         if value.year < 1900:
@@ -404,6 +404,13 @@ class DateAnswer(PortalField, Field):
     def error_href(self) -> str:
         first = self.error_parts[0] if self.error_parts else "day"
         return f"#{self.id}-{first}"
+
+
+def london_today() -> date:
+    """Today where the force is, whatever the server's own time zone."""
+    from portal import clock, deadlines
+
+    return deadlines.local_date(clock.utcnow())
 
 
 def age_in_years(born: date, today: date) -> int:

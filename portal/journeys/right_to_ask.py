@@ -18,6 +18,7 @@ from .fields import (
     TextField,
     WholeNumberAnswer,
     age_in_years,
+    london_today,
 )
 from .forms import QuestionForm
 from .subject import previous_addresses
@@ -157,7 +158,7 @@ class ConcernDetailsForm(QuestionForm):
 @branch("under-16", "your-address")
 def after_date_of_birth(answers):
     born = date.fromisoformat(answer(answers, "your-date-of-birth", "date_of_birth"))
-    return "under-16" if age_in_years(born, date.today()) < MINIMUM_AGE else "your-address"
+    return "under-16" if age_in_years(born, london_today()) < MINIMUM_AGE else "your-address"
 
 
 def context(answers) -> dict:

@@ -5,9 +5,11 @@ import { initAll } from "./govuk-frontend.min.js";
 
 initAll();
 
-function formatMinutes(seconds) {
+// The words come from the page (data attributes), so they can be translated
+// and so each page says what will happen: answers deleted, or signed out.
+function formatMinutes(root, seconds) {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+  return minutes === 1 ? root.dataset.oneMinute : root.dataset.minutes.replace("{count}", minutes);
 }
 
 function startTimeout(root) {
@@ -30,10 +32,10 @@ function startTimeout(root) {
         root.hidden = false;
         dialog.showModal();
       }
-      const text = formatMinutes(left);
+      const text = formatMinutes(root, left);
       countdown.textContent = text;
       if (text !== lastAnnounced) {
-        announce.textContent = `We will delete your answers in ${text}.`;
+        announce.textContent = root.dataset.announce.replace("{time}", text);
         lastAnnounced = text;
       }
     }

@@ -26,7 +26,9 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal.journeys.registry import SCHEMES
+from portal.models import Role
 
+from ..staff_support import make_staff
 from ..test_every_path import steps, walk
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -79,6 +81,22 @@ def journeys(app) -> dict[str, dict[tuple[str, ...], list]]:
             slug: {slugs: steps(scheme, slugs, answers) for slugs, answers in walk(scheme).items()}
             for slug, scheme in SCHEMES.items()
         }
+
+
+STAFF_NAMES = {
+    Role.OFFICER: "Olive Officer",
+    Role.SUPERVISOR: "Sue Supervisor",
+    Role.ANALYST: "Ann Analyst",
+    Role.ADMINISTRATOR: "Ada Administrator",
+}
+
+
+@pytest.fixture
+def staff_accounts(app) -> dict:
+    """One account for each role, set up (password and authenticator) in the
+    database: {Role: Staff}. Each Staff keeps its totp_secret, from which a
+    test works out the code its authenticator app would show."""
+    return {role: make_staff(app, role, name=name) for role, name in STAFF_NAMES.items()}
 
 
 class BrowserThread:
@@ -168,22 +186,31 @@ def axe_log(request) -> list[dict]:
 
 
 def axe_summary(records: list[dict], verbose: bool) -> list[str]:
-    by_count: dict[int, int] = {}
-    for record in records:
-        by_count[record["rules"]] = by_count.get(record["rules"], 0) + 1
-    counts = ", ".join(f"{rules} rules on {pages}" for rules, pages in sorted(by_count.items()))
-    known = sum(record["known"] for record in records)
-    lines = [
-        f"axe-core {records[0]['version']} ({', '.join(records[0]['tags'])}): "
-        f"{len(records)} pages scanned (error states counted apart); rules checked: {counts}; "
-        f"{known} findings of the one known issue (aria-expanded on a revealing radio)"
-    ]
-    if verbose:
-        lines += [
-            f"  {r['rules']} rules ({r['passes']} passed, {r['incomplete']} need a person, "
-            f"{r['inapplicable']} not applicable, {r['violations']} failed) on {r['page']}"
-            for r in records
-        ]
+    """A line for the public pages and one for the staff pages (under /admin)."""
+    lines = []
+    groups = {
+        "public": [r for r in records if not r["page"].startswith("/admin")],
+        "staff": [r for r in records if r["page"].startswith("/admin")],
+    }
+    for name, group in groups.items():
+        if not group:
+            continue
+        by_count: dict[int, int] = {}
+        for record in group:
+            by_count[record["rules"]] = by_count.get(record["rules"], 0) + 1
+        counts = ", ".join(f"{rules} rules on {pages}" for rules, pages in sorted(by_count.items()))
+        known = sum(record["known"] for record in group)
+        lines.append(
+            f"axe-core {group[0]['version']} ({', '.join(group[0]['tags'])}), {name} pages: "
+            f"{len(group)} scanned (error states counted apart); rules checked: {counts}; "
+            f"{known} findings of the one known issue (aria-expanded on a revealing radio)"
+        )
+        if verbose:
+            lines += [
+                f"  {r['rules']} rules ({r['passes']} passed, {r['incomplete']} need a person, "
+                f"{r['inapplicable']} not applicable, {r['violations']} failed) on {r['page']}"
+                for r in group
+            ]
     return lines
 
 

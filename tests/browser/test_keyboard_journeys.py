@@ -2,8 +2,8 @@
 alone: with JavaScript, without it, and on a screen 320 CSS pixels wide,
 where no page may scroll sideways (WCAG 1.4.10 Reflow).
 
-The staff journeys (sign in, find a case, record a decision) belong here too
-when the back office exists: add them as KeyboardUser journeys beside these."""
+The staff journey (sign in, find a case, work it to closure, see it in the
+statistics) is in test_staff_journey.py, with the same KeyboardUser."""
 
 from __future__ import annotations
 

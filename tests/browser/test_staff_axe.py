@@ -1,0 +1,181 @@
+"""axe-core on every staff page, in the browser, with the same WCAG tags and
+reporting as the public pages (test_axe.py): each role signs in as a person
+would (password, then a code from the authenticator) and every page with a
+form is scanned as it comes and in its error state.
+
+- Signing in and setting up: sign in and its code (with their errors), a
+  set-up link from an invitation (create a password, set up the
+  authenticator app, with their errors), the link once used, signed out
+  (by the person, and for idleness).
+- Administrators: home, the staff list, invite (with its error) and the
+  set-up link it gives, a staff account (with the error of disabling the
+  last administrator) and changing a role (with its error).
+- Casework (a supervisor, as officers' pages are theirs too): the queue with
+  and without filters, a case before and after its stages, each stage's form
+  with its error, a stage refused, assign (with its error), the audit trails
+  of a case and of a member of staff, keying in (with its error).
+- Statistics on a synthetic history (portal.demo.seed), with the error of
+  wrong dates; home for the officer, the supervisor and the analyst; the
+  page a role may not see (403)."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+
+from portal.demo import seed
+from portal.extensions import db
+from portal.models import Role
+
+from ..staff_support import PASSWORD
+from ..test_casework import DECISION, DISCLOSURE, TRIAGE, submit
+from .back_office import HOME, dated_today, path_of, record, sign_in
+from .back_office import submit as press_submit
+from .test_axe import Scanner
+
+pytestmark = pytest.mark.browser
+
+SEEDED_APPLICATIONS = 300
+STAGE_FORMS = ("triage", "contact", "identity", "check", "decision")
+
+
+@pytest.fixture
+def case_id(app) -> int:
+    """A Right to Ask application waiting for triage, sent by an applicant who
+    had sent one before: its page lists the other as a possible duplicate."""
+    submit(app)
+    return submit(app)
+
+
+@pytest.fixture
+def seeded(app) -> None:
+    """A synthetic two-year history, written before the test body runs (in
+    the browser's thread it could not open an app context)."""
+    with app.app_context():
+        seed(SEEDED_APPLICATIONS)
+        db.session.commit()
+
+
+def test_no_sign_in_set_up_or_staff_administration_page_fails_axe(
+    open_page, axe_log, staff_accounts
+):
+    administrator = staff_accounts[Role.ADMINISTRATOR]
+    page = open_page()
+    scanner = Scanner(page, axe_log)
+    sign_in(page, administrator, scanner)
+    scanner.scan("administrator")
+
+    scanner.visit("/admin/staff", form=False)
+    scanner.visit("/admin/staff/invite")
+    page.fill('input[name="name"]', "Nia Newcomer")
+    page.fill('input[name="email"]', "nia.newcomer@example.police.uk")
+    page.check('input[name="role"][value="officer"]')
+    press_submit(page)
+    assert page.locator("h1").inner_text() == "Nia Newcomer has been invited"
+    scanner.scan("set-up link")
+    link = page.locator(".portal-secret").inner_text()
+
+    account = f"/admin/staff/{administrator.id}"
+    scanner.visit(account, form=False)
+    with page.expect_navigation():
+        page.click('form[action$="/disable"] button')  # the last administrator: refused
+    assert page.locator(".govuk-error-summary").is_visible()
+    scanner.scan("error")
+    scanner.visit(f"{account}/role", form=False)
+    page.check('input[name="role"][value="officer"]')
+    press_submit(page)
+    assert page.locator(".govuk-error-summary").is_visible()
+    scanner.scan("error")
+
+    # The person invited sets up their account from the link, in their own browser.
+    scanner.page = newcomer = open_page()
+    setup = path_of(newcomer.goto(link))
+    scanner.hide(setup.rsplit("/", 1)[1], "<token>")
+    scanner.scan_form()
+    newcomer.fill('input[name="password"]', PASSWORD)
+    press_submit(newcomer)
+    assert path_of(newcomer) == f"{setup}/authenticator", newcomer.url
+    scanner.scan_form()
+    secret = newcomer.locator(".portal-secret").inner_text()
+    newcomer.fill('input[name="code"]', pyotp.TOTP(secret).now())
+    press_submit(newcomer)
+    assert path_of(newcomer) == HOME
+    newcomer.goto(setup)
+    assert newcomer.locator("h1").inner_text() == "This link does not work"
+    scanner.scan("used")
+
+    scanner.page = page
+    with page.expect_navigation():
+        page.click("form.portal-sign-out button")
+    assert path_of(page) == "/admin/signed-out"
+    scanner.scan()
+    page.goto("/admin/signed-out?reason=idle")
+    scanner.scan("idle")
+    scanner.assert_no_violations()
+
+
+def scan_stages(scanner: Scanner, case_id: int) -> None:
+    """Each stage's form as it comes and in its error state, recording the
+    stages that the next ones need; a stage refused; the case at both ends."""
+    page, case = scanner.page, f"/admin/cases/{case_id}"
+    scanner.visit(case, form=False)
+    assert page.get_by_role("heading", name="Possible duplicates").is_visible()
+    page.goto(f"{case}/record/disclosure")
+    assert page.locator("h1").inner_text() == "This cannot be done now"
+    scanner.scan("refused")
+    for kind in STAGE_FORMS:
+        scanner.visit(f"{case}/record/{kind}")
+        if kind == "triage":
+            record(page, case_id, kind, TRIAGE)
+        elif kind == "decision":
+            record(page, case_id, kind, dated_today(DECISION))
+    scanner.visit(f"{case}/record/sign_off", form=False)  # nothing in it is required
+    record(page, case_id, "sign_off", {"comment": "Agreed"})
+    scanner.visit(f"{case}/record/disclosure")
+    record(page, case_id, "disclosure", dated_today(DISCLOSURE))
+    scanner.visit(f"{case}/record/closure")
+    record(page, case_id, "closure", {"outcome": "disclosed_to_person_at_risk"})
+    scanner.visit(f"{case}/record/note")
+    scanner.visit(f"{case}/record/reopen")
+    page.goto(case)
+    scanner.scan("closed, every stage recorded")
+
+
+def test_no_casework_or_statistics_page_fails_axe(
+    open_page, axe_log, staff_accounts, case_id, seeded
+):
+    scanner = Scanner(None, axe_log)
+
+    scanner.page = officer = open_page()
+    sign_in(officer, staff_accounts[Role.OFFICER])
+    scanner.scan("officer")
+    officer.goto("/admin/statistics")
+    assert officer.locator("h1").inner_text() == "You cannot see this page"
+    scanner.scan("403")
+
+    scanner.page = page = open_page()
+    supervisor = staff_accounts[Role.SUPERVISOR]
+    sign_in(page, supervisor)
+    scanner.scan("supervisor")
+    scanner.visit("/admin/cases", form=False)
+    assert page.locator("#main-content tbody tr").count() > 1
+    page.goto("/admin/cases?scheme=dvds:right_to_ask&stage=received&unassigned=1")
+    scanner.scan("filtered")
+    page.goto("/admin/cases?reference=ZZ2ZZ2ZZ")
+    assert "No cases match." in page.locator("#main-content tbody").inner_text()
+    scanner.scan("nothing found")
+    scan_stages(scanner, case_id)
+    scanner.visit(f"/admin/cases/{case_id}/assign")
+    scanner.visit(f"/admin/cases/{case_id}/audit", form=False)
+    scanner.visit(f"/admin/staff/{supervisor.id}/audit", form=False)
+    scanner.visit("/admin/cases/key-in")
+
+    scanner.page = analyst = open_page()
+    sign_in(analyst, staff_accounts[Role.ANALYST])
+    scanner.scan("analyst")
+    scanner.visit("/admin/statistics", form=False)
+    assert analyst.locator("svg.portal-chart rect").count() > 0
+    analyst.goto("/admin/statistics?period=custom&from=2026-13-01&to=soon")
+    assert analyst.locator(".govuk-error-summary").is_visible()
+    scanner.scan("error")
+    scanner.assert_no_violations()
