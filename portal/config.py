@@ -87,6 +87,8 @@ class Config:
             "STAFF_WARNING_MINUTES",
             "STAFF_SESSION_HOURS",
             "TRUSTED_PROXY_HOPS",
+            "RETENTION_CASE_YEARS",
+            "RETENTION_EVENT_MONTHS",
         ):
             setattr(self, name, _int(name, getattr(self, name)))
         self.FORCE_CONFIG = os.environ.get("FORCE_CONFIG") or self.FORCE_CONFIG
