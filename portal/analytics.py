@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal import clock, deadlines
+from portal.database import lift_statement_timeout
 from portal.extensions import db
 from portal.models import DailyStat, JourneyEvent
 
@@ -79,6 +80,7 @@ def upsert_count(model, row: dict, amount: int, key: tuple[str, ...]) -> None:
 def rebuild(*, since=None) -> int:
     """Recount the rollups from the raw events (all, or from a day on). Safe to
     run again: the result is the same."""
+    lift_statement_timeout(db.session)
     columns = [getattr(JourneyEvent, name) for name in KEY]
     wipe = delete(DailyStat)
     grouped = select(*columns, func.count().label("count")).group_by(*columns)

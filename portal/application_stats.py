@@ -10,6 +10,7 @@ from sqlalchemy import Integer, String, case, cast, delete, extract, func, inser
 
 from portal.admin.case_forms import DISCLOSURE_OUTCOMES
 from portal.clock import as_utc
+from portal.database import lift_statement_timeout
 from portal.extensions import db
 from portal.models import Application, ApplicationStat
 
@@ -75,6 +76,7 @@ CLOSED_ONLY = {"closed_days", "within_target", "disclosed"}
 
 
 def rebuild() -> int:
+    lift_statement_timeout(db.session)
     db.session.execute(delete(ApplicationStat))
     total = 0
     for dimension, value in expressions().items():

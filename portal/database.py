@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -102,3 +102,10 @@ def revision_command(message: str) -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
+
+
+def lift_statement_timeout(session) -> None:
+    """Maintenance work (rebuilding rollups, retention) may run longer than the
+    statement timeout that protects requests: lift it for this transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL statement_timeout = 0"))

@@ -24,6 +24,7 @@ from flask.cli import AppGroup
 from sqlalchemy import delete, select
 
 from portal import audit, clock, deadlines
+from portal.database import lift_statement_timeout
 from portal.extensions import db
 from portal.models import Application, CaseRecord, JourneyEvent
 
@@ -67,6 +68,7 @@ def erase(case_id: int) -> bool:
 
 
 def delete_old_events() -> int:
+    lift_statement_timeout(db.session)
     result = db.session.execute(
         delete(JourneyEvent).where(JourneyEvent.day < event_cutoff()),
         execution_options={"synchronize_session": False},
