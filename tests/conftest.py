@@ -5,9 +5,11 @@ every test."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, delete
 from sqlalchemy.orm import Session
 
@@ -113,3 +115,37 @@ def clock(monkeypatch):
     fake = Clock()
     monkeypatch.setattr("portal.clock.utcnow", lambda: fake.now)
     return fake
+
+
+@dataclass
+class ServedDatabase:
+    """The database that gunicorn serves in a test (tests/live.py), with an app
+    to read it (the same instance folder, so the same keys) and an observer
+    session whose statements commit at once."""
+
+    url: str
+    app: Flask
+    session: Session
+
+
+@pytest.fixture
+def served_database(app, tmp_path):
+    """PostgreSQL: the suite's database. SQLite: a fresh migrated file of the
+    test's own. The suite's file is opened by many connections in this process,
+    and any close() of a file descriptor on it (a test reading the file's bytes)
+    drops this process's POSIX locks on it; another process using the file
+    could then take itself for its last user and delete the WAL index under
+    them. A file that only the server and this fixture open avoids that."""
+    url, own = app.config["DATABASE_URL"], app
+    if url.startswith("sqlite"):
+        url = "sqlite:///" + str(tmp_path / "served.sqlite3")
+        own = create_app({"PORTAL_ENV": "test", "DATABASE_URL": url})
+        with own.app_context():
+            upgrade(db.engine)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with Session(engine) as session:
+        yield ServedDatabase(url, own, session)
+    engine.dispose()
+    if own is not app:
+        with own.app_context():
+            db.engine.dispose()
