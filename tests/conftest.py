@@ -76,6 +76,25 @@ def clean_tables(request):
 
 
 @pytest.fixture
+def make_app(app):
+    """Another app on the test database (other settings, an extra route); its
+    connections are closed when the test ends."""
+    made = []
+
+    def make(**settings):
+        other = create_app(
+            {"PORTAL_ENV": "test", "DATABASE_URL": app.config["DATABASE_URL"], **settings}
+        )
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

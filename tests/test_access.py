@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from portal import create_app
 from portal.models import Role
 
 from .staff_support import StaffBrowser, audit_after, audit_marker, make_staff
@@ -133,9 +132,9 @@ def test_a_refusal_is_audited(app, clock):
     )
 
 
-def test_a_route_without_a_declaration_is_refused(app, clock):
+def test_a_route_without_a_declaration_is_refused(app, clock, make_app):
     """The guard, not this table, is what protects a forgotten route."""
-    other = create_app({"PORTAL_ENV": "test", "DATABASE_URL": app.config["DATABASE_URL"]})
+    other = make_app()
     other.add_url_rule(
         "/admin/forgotten", endpoint="admin.forgotten", view_func=lambda: "case files"
     )

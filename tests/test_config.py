@@ -103,18 +103,12 @@ def test_the_default_force_is_west_midlands_police():
     assert len(force.local_authorities) == 7
 
 
-def test_another_force_comes_from_a_file(tmp_path, app):
+def test_another_force_comes_from_a_file(tmp_path, app, make_app):
     path = tmp_path / "force.toml"
     path.write_text('name = "Example Constabulary"\nlocal_authorities = ["Northtown"]\n')
     force = load_force(str(path))
     assert force == Force(name="Example Constabulary", local_authorities=("Northtown",))
-    other = create_app(
-        {
-            "PORTAL_ENV": "test",
-            "DATABASE_URL": app.config["DATABASE_URL"],
-            "FORCE_CONFIG": str(path),
-        }
-    )
+    other = make_app(FORCE_CONFIG=str(path))
     client = other.test_client()
     html = client.get("/").get_data(as_text=True)
     assert "Example Constabulary" in html and "West Midlands" not in html

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import logging
 
-from portal import create_app
-
 from .support import SOMEONE_ELSE, Applicant, complete, page_url
 
 SENTINEL = "Xylophone Sentinel-Logtest"
@@ -42,14 +40,8 @@ def test_each_request_logs_one_structured_line(app, caplog):
     assert "name=x" not in caplog.text
 
 
-def test_a_server_error_logs_its_reference_and_type_but_not_its_message(app, caplog):
-    broken = create_app(
-        {
-            "PORTAL_ENV": "test",
-            "DATABASE_URL": app.config["DATABASE_URL"],
-            "PROPAGATE_EXCEPTIONS": False,
-        }
-    )
+def test_a_server_error_logs_its_reference_and_type_but_not_its_message(app, caplog, make_app):
+    broken = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @broken.get("/broken")
     def broken_view():

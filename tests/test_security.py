@@ -7,7 +7,6 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from portal import create_app
 from portal.models import Draft
 
 from .support import PUBLIC_PAGES, SELF, page_url
@@ -73,14 +72,8 @@ def test_an_oversized_body_gets_a_friendly_page_and_keeps_the_draft(applicant, d
     assert db_session.scalars(select(Draft)).one().answers == {"immediate-danger": {"danger": "no"}}
 
 
-def test_server_errors_show_a_reference_and_have_safe_headers(app):
-    broken = create_app(
-        {
-            "PORTAL_ENV": "test",
-            "DATABASE_URL": app.config["DATABASE_URL"],
-            "PROPAGATE_EXCEPTIONS": False,
-        }
-    )
+def test_server_errors_show_a_reference_and_have_safe_headers(app, make_app):
+    broken = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @broken.get("/broken")
     def broken_view():
@@ -200,15 +193,9 @@ def test_public_posts_are_rate_limited_and_the_answers_kept(app, applicant, monk
     assert "Wait a minute" in page.html
 
 
-def test_the_client_address_comes_from_the_trusted_proxy_hop_only(app, monkeypatch):
+def test_the_client_address_comes_from_the_trusted_proxy_hop_only(app, monkeypatch, make_app):
     monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
-    proxied = create_app(
-        {
-            "PORTAL_ENV": "test",
-            "DATABASE_URL": app.config["DATABASE_URL"],
-            "PUBLIC_RATE_LIMIT": "2 per minute",
-        }
-    )
+    proxied = make_app(PUBLIC_RATE_LIMIT="2 per minute")
     client = proxied.test_client()
     token = BeautifulSoup(
         client.get(page_url("immediate-danger")).get_data(as_text=True), "html.parser"
