@@ -86,7 +86,3 @@ class QuestionForm(FlaskForm):
                 href = getattr(field, "error_href", f"#{field.id}")
                 items.append({"text": str(field.errors[0]), "href": href})
         return items
-
-    @property
-    def csrf_failed(self) -> bool:
-        return bool(getattr(self, "csrf_token", None) and self.csrf_token.errors)
