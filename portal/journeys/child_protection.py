@@ -9,15 +9,11 @@ from flask_babel import lazy_gettext as _l
 from portal.force import current_force
 
 from . import common, subject
-from .engine import CHECK, Collection, Page, Scheme, Stop
+from .engine import CHECK, Collection, Page, Scheme, Stop, answer
 from .fields import ChoiceAnswer, TextAreaAnswer, TextField, WholeNumberAnswer
 from .forms import QuestionForm
 
 CARERS = {"parent", "step_parent", "carer"}
-
-
-def answer(answers, slug: str, name: str):
-    return answers.get(slug, {}).get(name)
 
 
 class ChildForm(QuestionForm):

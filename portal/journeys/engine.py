@@ -246,6 +246,11 @@ def unlabelled(page: Page | Stop) -> list[str]:
     return names
 
 
+def answer(answers: Answers, slug: str, name: str):
+    """One stored answer: the field `name` on page `slug`, or None."""
+    return answers.get(slug, {}).get(name)
+
+
 def branch(*targets: str):
     """Declare the pages a branching function can lead to, so the definition
     can be checked when the app starts."""
@@ -263,7 +268,7 @@ def when(slug: str, field: str, *, equals=None, includes=None, then: str, otherw
 
     @branch(then, otherwise)
     def choose(answers: Answers) -> str:
-        value = answers.get(slug, {}).get(field)
+        value = answer(answers, slug, field)
         if includes is not None:
             matched = bool(set(value or []) & set(includes))
         else:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal.force import current_force
 
 from . import common, subject
-from .engine import CHECK, Page, Scheme, Stop, branch, when
+from .engine import CHECK, Page, Scheme, Stop, answer, branch, when
 from .fields import (
     ChoiceAnswer,
     MultiChoiceAnswer,
@@ -24,10 +24,6 @@ from .forms import QuestionForm
 from .subject import previous_addresses
 
 MINIMUM_AGE = 16
-
-
-def answer(answers, slug: str, name: str):
-    return answers.get(slug, {}).get(name)
 
 
 def for_self(answers) -> bool:

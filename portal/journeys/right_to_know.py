@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from portal.force import current_force
 
 from . import common, subject
-from .engine import CHECK, Page, Scheme, Stop
+from .engine import CHECK, Page, Scheme, Stop, answer
 from .fields import (
     ChoiceAnswer,
     EmailAnswer,
@@ -20,10 +20,6 @@ from .fields import (
 )
 from .forms import QuestionForm
 from .subject import previous_addresses
-
-
-def answer(answers, slug: str, name: str):
-    return answers.get(slug, {}).get(name)
 
 
 class RoleForm(QuestionForm):
