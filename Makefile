@@ -9,7 +9,7 @@ STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 ASSETS := static/build/assets.json
 
-.PHONY: setup run serve test audit lint migrate messages clean chromium bench
+.PHONY: setup run serve test audit check-config lint migrate messages clean chromium bench
 
 setup: $(STAMP_PY) $(ASSETS) migrate chromium
 
@@ -46,6 +46,11 @@ serve: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production settings check (portal/config_check.py) on this environment's settings:
+# PORTAL_ENV=production SECRET_KEY=... DATABASE_URL=... make check-config
+check-config: $(STAMP_PY)
+	PORTAL_ENV=production $(BIN)/python -m portal.config_check
 
 # Security scan of the code: medium severity and above fails.
 audit: $(STAMP_PY)

@@ -49,6 +49,13 @@ def load_settings(app: Flask, overrides: dict) -> None:
     env_name = overrides.pop("PORTAL_ENV", None)
     app.config.from_mapping(load_config(app.instance_path, env_name).as_dict())
     app.config.from_mapping(overrides)
+    if app.config["ENV_NAME"] == "production":
+        from .config import ConfigError
+        from .config_check import production_problems
+
+        problems = production_problems(app.config)
+        if problems:
+            raise ConfigError("\n".join(problems))
     from .crypto import KeyRing, parse_keys
     from .crypto import install as install_keys
     from .database import engine_options

@@ -2,7 +2,7 @@
 
 development (default): SQLite under instance/, a secret generated once and kept
 under instance/. test: overrides come from the test suite. production: refuses
-to start without SECRET_KEY and DATABASE_URL.
+to start on any unsafe setting (portal/config_check.py).
 """
 
 from __future__ import annotations
@@ -162,6 +162,9 @@ class TestConfig(DevelopmentConfig):
 
 
 class ProductionConfig(Config):
+    """Every setting from the environment; any unsafe one (see config_check)
+    stops the app from starting, with every problem listed at once."""
+
     ENV_NAME = "production"
     TRUSTED_PROXY_HOPS = 1  # behind one TLS-terminating proxy
     SESSION_COOKIE_SECURE = True
@@ -169,32 +172,19 @@ class ProductionConfig(Config):
     HSTS = True
     STRICT_TEMPLATES = False
 
-    def secret_key(self) -> str:
-        key = os.environ.get("SECRET_KEY", "")
-        if len(key) < 32:
-            raise ConfigError("Production needs SECRET_KEY: at least 32 random characters.")
-        return key
+    def __init__(self, instance_path: str) -> None:
+        super().__init__(instance_path)
+        from .config_check import production_problems
+
+        problems = production_problems(self.as_dict())
+        if problems:
+            raise ConfigError("\n".join(problems))
 
     def encryption_keys(self) -> tuple[str, str]:
-        keys, index = os.environ.get("ENCRYPTION_KEYS"), os.environ.get("BLIND_INDEX_KEY")
-        if not (keys and index):
-            raise ConfigError(
-                "Production needs ENCRYPTION_KEYS and BLIND_INDEX_KEY: personal "
-                "data is encrypted at rest."
-            )
-        return keys, index
+        return os.environ.get("ENCRYPTION_KEYS", ""), os.environ.get("BLIND_INDEX_KEY", "")
 
     def rate_limit_storage(self) -> str:
-        url = os.environ.get("REDIS_URL", "")
-        if not url:
-            raise ConfigError("Production needs REDIS_URL: rate limits are shared by every worker.")
-        return url
-
-    def database_url(self) -> str:
-        url = os.environ.get("DATABASE_URL", "")
-        if not url:
-            raise ConfigError("Production needs DATABASE_URL (a PostgreSQL URL).")
-        return url
+        return os.environ.get("REDIS_URL", "")
 
 
 CONFIGS = {

@@ -8,7 +8,9 @@ from portal import create_app
 from portal.config import ConfigError, load_config
 from portal.force import Force, load_force
 
-PRODUCTION_KEY = "k" * 40
+PRODUCTION_KEY = "Vq3xN8rT2bLw6yHj9KcZ4mPd7sFg1aE5uRt0oWiX"
+# Never connected to by these tests: creating the app opens no connection.
+PRODUCTION_DATABASE = "postgresql+psycopg://portal@127.0.0.1:5432/portal"
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
@@ -61,7 +63,7 @@ def test_production_cookies_and_headers(monkeypatch, tmp_path):
     with_keys(monkeypatch)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
-    monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "p.sqlite3"))
+    monkeypatch.setenv("DATABASE_URL", PRODUCTION_DATABASE)
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     app = create_app({"PORTAL_ENV": "production"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -119,3 +121,83 @@ def test_a_force_file_with_an_unknown_key_is_refused(tmp_path):
     path.write_text('nmae = "Typo Police"\n')
     with pytest.raises(ValueError, match="nmae"):
         load_force(str(path))
+
+
+def production_environment(monkeypatch, tmp_path) -> None:
+    """Settings that pass every production check."""
+    with_keys(monkeypatch)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
+    monkeypatch.setenv("DATABASE_URL", PRODUCTION_DATABASE)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+
+
+def test_production_lists_every_problem_at_once(monkeypatch, tmp_path):
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ENCRYPTION_KEYS", "BLIND_INDEX_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigError) as refused:
+        load_config(str(tmp_path), "production")
+    message = str(refused.value)
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ENCRYPTION_KEYS", "BLIND_INDEX_KEY"):
+        assert f"{name} is missing" in message
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"DEBUG": True}, "Debug"),
+        ({"TESTING": True}, "testing"),
+        ({"SESSION_COOKIE_SECURE": False}, "not Secure"),
+        ({"SESSION_COOKIE_HTTPONLY": False}, "not HttpOnly"),
+        ({"SESSION_COOKIE_SAMESITE": None}, "SameSite"),
+        ({"SESSION_COOKIE_NAME": "portal_session"}, "__Host-"),
+        ({"HSTS": False}, "HSTS"),
+        ({"WTF_CSRF_ENABLED": False}, "CSRF"),
+    ],
+)
+def test_production_refuses_unsafe_settings(monkeypatch, tmp_path, change, complaint):
+    production_environment(monkeypatch, tmp_path)
+    with pytest.raises(ConfigError, match=complaint):
+        create_app({"PORTAL_ENV": "production", **change})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "complaint"),
+    [
+        ("SECRET_KEY", "test-secret-key-not-for-production", "known default"),
+        ("SECRET_KEY", "a" * 48, "too few characters"),
+        ("SECRET_KEY", "Vq3xN8rT2bLw", "shorter than 32"),
+        ("FLASK_DEBUG", "1", "FLASK_DEBUG"),
+        ("DATABASE_URL", "sqlite:///portal.sqlite3", "not PostgreSQL"),
+        ("ENCRYPTION_KEYS", "test1=dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMzJieXQ=", "test suite"),
+        ("ENCRYPTION_KEYS", "k1=not-a-key", "malformed"),
+        ("BLIND_INDEX_KEY", "dGVzdC1pbmRleC10ZXN0LWluZGV4LXRlc3QtaW5kZXg=", "test suite"),
+    ],
+)
+def test_production_refuses_unsafe_environment(monkeypatch, tmp_path, name, value, complaint):
+    production_environment(monkeypatch, tmp_path)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=complaint):
+        create_app()
+
+
+def test_the_check_command_passes_safe_settings_and_lists_unsafe_ones(monkeypatch, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    production_environment(monkeypatch, tmp_path)
+    check = [sys.executable, "-m", "portal.config_check"]
+    passed = subprocess.run(check, capture_output=True, text=True, env=dict(os.environ))  # noqa: S603
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "passed every check" in passed.stdout
+
+    monkeypatch.setenv("SECRET_KEY", "change-me")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    failed = subprocess.run(check, capture_output=True, text=True, env=dict(os.environ))  # noqa: S603
+    assert failed.returncode == 1
+    assert "SECRET_KEY is a known default" in failed.stdout
+    assert "FLASK_DEBUG is set" in failed.stdout
+    assert "Traceback" not in failed.stdout + failed.stderr
