@@ -58,12 +58,16 @@ def record(
         "message": message[:200],
         "value": value,
     }
+    # The caller's own changes are written first, outside the savepoint: if the
+    # database fails there, that is the journey's failure, not the measuring's.
+    db.session.flush()
     try:
         with db.session.begin_nested():
             db.session.execute(insert(JourneyEvent).values(at=now, **row))
             upsert_count(DailyStat, row, 1, KEY)
-    except Exception:  # noqa: BLE001  (measuring must never stop an application)
-        log.exception("Could not record a %s event", kind)
+    except Exception as error:  # noqa: BLE001  (measuring must never stop an application)
+        # The type only: a database error's message carries the statement's values.
+        log.warning("Could not record a %s event (%s)", kind, type(error).__name__)
 
 
 def upsert_count(model, row: dict, amount: int, key: tuple[str, ...]) -> None:

@@ -18,9 +18,13 @@ def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 5}}
     if url.startswith("postgresql"):
+        # A server that does not answer fails a request within seconds, with the
+        # "service unavailable" page, rather than holding a worker until gunicorn's
+        # 30-second timeout kills it; so does a pool with no free connection.
         return {
             "pool_pre_ping": True,
-            "connect_args": {"options": "-c statement_timeout=5000"},
+            "pool_timeout": 10,
+            "connect_args": {"connect_timeout": 5, "options": "-c statement_timeout=5000"},
         }
     return {}
 

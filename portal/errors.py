@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,31 @@ def too_many(error: HTTPException):
     return render_template("shared/errors/429.html", code=429), 429
 
 
+def database_unavailable(error: Exception):
+    """The database cannot be reached, or did not answer in time: a 503 that
+    says what was not saved, and the log line says which error (never its
+    message, which carries the statement's values). "Accept and send" has
+    its own page (public/send_failed.html), which keeps the send button."""
+    from .extensions import db
+    from .request_log import request_id
+
+    with contextlib.suppress(Exception):  # the connection may be gone already
+        db.session.rollback()
+    original = getattr(error, "orig", None) or error
+    log.warning(
+        "Database unavailable (%s, reference %s) on %s",
+        type(original).__name__,
+        request_id()[:8].upper(),
+        request.endpoint,
+    )
+    page = render_template(
+        "shared/errors/503.html",
+        unsaved=request.method == "POST",
+        public=request.blueprint == "public",
+    )
+    return page, 503, {"Retry-After": "120"}
+
+
 def server_error(error: Exception):
     """The page gives a reference that matches the request's log line. The log
     has the error's type and where it happened, never its message: a database
@@ -73,6 +101,8 @@ def register(app: Flask) -> None:
     # statement's values): server_error logs what is safe instead.
     app.log_exception = lambda exc_info: None
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(PoolTimeout, database_unavailable)
     app.register_error_handler(429, too_many)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(500, server_error)

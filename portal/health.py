@@ -50,8 +50,9 @@ def healthz():
 def readyz():
     try:
         ready = database_heads() == script_heads()
-    except SQLAlchemyError:
-        log.warning("Not ready: the database cannot be reached", exc_info=True)
+    except SQLAlchemyError as error:
+        # The type only: the message names hosts and the traceback adds nothing.
+        log.warning("Not ready: the database cannot be reached (%s)", type(error).__name__)
         return plain("not ready", 503)
     if not ready:
         log.warning("Not ready: the database is not at the latest migration")

@@ -21,7 +21,7 @@ from portal.models import Application, Draft, JourneyEvent
 
 from .live import CHECK, CONFIRMATION, SSL_CONTEXT, HttpApplicant, csrf_token, serve
 from .live import reference_on as reference_in
-from .support import SELF, Page, complete
+from .support import SELF, Page, complete, page_url, reach
 
 INSERT_APPLICATION = "INSERT INTO application ("
 
@@ -47,8 +47,9 @@ def summary_of(html: str, url: str = CHECK) -> dict[str, str]:
 
 
 @contextmanager
-def database_fails_when_the_application_is_written(app, observer_engine):
-    """The database fails just as the application row is written, inside the
+def database_fails_when_the_application_is_written(app, observer_engine, prefix=INSERT_APPLICATION):
+    """The database fails just as the application row is written (or another
+    statement starting with `prefix`), inside the
     real submit, with the driver's own error: on PostgreSQL the request's server
     connection is terminated (as in a restart or a failover); on SQLite the
     database turns read-only (as when its disk fails). Afterwards the database
@@ -58,7 +59,7 @@ def database_fails_when_the_application_is_written(app, observer_engine):
     failed: list[str] = []
 
     def fail(connection, _cursor, statement, _parameters, _context, _executemany):
-        if failed or not statement.startswith(INSERT_APPLICATION):
+        if failed or not statement.startswith(prefix):
             return
         failed.append(statement)
         raw = connection.connection.dbapi_connection
@@ -121,6 +122,58 @@ def test_after_a_failed_send_the_accept_and_send_button_works(
     applicant.post(CHECK, {"csrf_token": token})
     assert applicant.path == CONFIRMATION
     assert count(db_session, Application) == 1
+
+
+def test_the_database_failing_on_a_question_page_says_the_answer_was_not_saved(
+    app, applicant, db_session, observer_engine, caplog
+):
+    reach(applicant, "your-name", SELF)
+    question = page_url("your-name")
+    applicant.get(question)
+    sentinel = {"full_name": "Sentinelname Qzxvbn"}
+    with database_fails_when_the_application_is_written(
+        app, observer_engine, prefix="UPDATE draft SET"
+    ) as failed:
+        page = applicant.post(question, sentinel)
+    assert failed, "the fault never happened"
+
+    assert page.status == 503
+    assert page.title.startswith("Sorry, the service is unavailable")
+    said = " ".join(page.soup.select_one("main").get_text().split())
+    assert "What you just entered has not been saved." in said
+    assert "Anything you saved before this is kept." in said
+    assert "call 999" in said
+    assert "Operational" not in page.html and "UPDATE" not in page.html  # no internals
+    assert "Qzxvbn" not in caplog.text  # the answer is never logged
+    assert "Database unavailable (" in caplog.text  # the driver error's type, with a reference
+
+    # Back on the page, the same answer saves once the database is back.
+    applicant.answer("your-name", sentinel)
+    assert applicant.path != question and applicant.page.status == 200
+    db_session.expire_all()
+    (draft,) = db_session.scalars(select(Draft)).all()
+    assert draft.answers["your-name"] == sentinel
+
+
+def test_an_unreachable_database_gives_the_unavailable_page_quickly(make_app):
+    # Nothing listens on port 1: every connection is refused at once.
+    other = make_app(DATABASE_URL="postgresql+psycopg://portal@127.0.0.1:1/portal")
+    client = other.test_client()
+    assert client.get("/healthz").status_code == 200  # alive, so not restarted
+    assert client.get("/readyz").status_code == 503  # but not sent traffic
+
+    first = page_url("immediate-danger")
+    form = BeautifulSoup(client.get(first).get_data(as_text=True), "html.parser")
+    token = form.select_one("[name=csrf_token]")["value"]
+    started = time.monotonic()
+    page = client.post(first, data={"csrf_token": token, **SELF["immediate-danger"]})
+    assert time.monotonic() - started < 10
+    assert page.status_code == 503  # the first answer starts a draft: it could not be kept
+    assert page.headers["Retry-After"] == "120"
+    html = " ".join(BeautifulSoup(page.get_data(as_text=True), "html.parser").get_text().split())
+    assert "Sorry, the service is unavailable" in html and "Try again in a few minutes" in html
+    assert "What you just entered has not been saved." in html
+    assert "psycopg" not in html and "127.0.0.1" not in html
 
 
 def wait_for_file(path: Path, seconds: float) -> str:
