@@ -10,7 +10,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from portal.extensions import db
 from portal.models import Application, AuditEvent, Role
@@ -378,3 +378,52 @@ def test_a_case_is_never_shown_to_an_analyst_or_administrator(app, clock):
 def test_the_first_contact_deadline_counts_working_days(app):
     case = case_row(app, submit(app))
     assert case.first_contact_due_at - case.submitted_at > timedelta(days=13)
+
+
+def test_two_officers_changing_one_case_take_turns(app, clock, officer, observer_engine):
+    """While one officer's change to a case is being written, another officer's
+    change waits, then is judged against the case as the first left it: here
+    the first closed the case, so the second closure is refused, not recorded
+    over it."""
+    case_id = submit(app)
+    assert record(officer, case_id, "triage", TRIAGE).status_code == 302
+    other = StaffBrowser(app, make_staff(app, Role.OFFICER, email="second@example.police.uk"))
+    other.sign_in(clock.now)
+    token = other.token(f"/admin/cases/{case_id}")
+    results = []
+
+    def close_it():
+        url = f"/admin/cases/{case_id}/record/closure"
+        data = {"csrf_token": token, "outcome": "withdrawn"}
+        results.append(other.client.post(url, data=data))
+
+    this_case = {"id": case_id}
+    with observer_engine.connect() as first:  # autocommit: BEGIN and COMMIT by hand
+        # The first officer's transaction, part-way through closing the case.
+        if first.dialect.name == "sqlite":
+            first.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            first.exec_driver_sql("BEGIN")
+            first.execute(text("SELECT id FROM application WHERE id = :id FOR UPDATE"), this_case)
+        second = threading.Thread(target=close_it)
+        second.start()
+        second.join(timeout=1.5)
+        assert second.is_alive(), "the second officer's change did not wait"
+        first.execute(
+            text(
+                "UPDATE application SET closed_at = CURRENT_TIMESTAMP, stage = 'closed', "
+                "outcome = 'no_information' WHERE id = :id"
+            ),
+            this_case,
+        )
+        first.exec_driver_sql("COMMIT")
+    second.join(timeout=10)
+
+    (response,) = results
+    assert response.status_code == 409
+    assert "The case is closed." in response.get_data(as_text=True)
+    case = case_row(app, case_id)
+    assert case.outcome == "no_information"
+    with app.app_context():
+        closures = [r for r in db.session.get(Application, case_id).records if r.kind == "closure"]
+    assert closures == []  # nothing recorded over the first officer's closure

@@ -33,8 +33,8 @@ KEY_IN_CHANNELS = [
 ]
 
 
-def case_or_404(case_id: int):
-    case = casework.get_case(case_id)
+def case_or_404(case_id: int, *, for_change: bool = False):
+    case = casework.get_case(case_id, for_change=for_change)
     if case is None:
         abort(404)
     return case
@@ -97,7 +97,7 @@ def case_view(case_id: int):
 @bp.route("/cases/<int:case_id>/record/<kind>", methods=["GET", "POST"])
 @caseworkers
 def case_record(case_id: int, kind: str):
-    case = case_or_404(case_id)
+    case = case_or_404(case_id, for_change=request.method == "POST")
     stage = casework.STAGES.get(kind)
     if stage is None:
         abort(404)
@@ -160,7 +160,7 @@ def case_claim(case_id: int):
 @bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])
 @supervisors
 def case_assign(case_id: int):
-    case = case_or_404(case_id)
+    case = case_or_404(case_id, for_change=request.method == "POST")
     staff = casework.staff_choices()
     error = None
     if request.method == "POST":
@@ -187,7 +187,7 @@ def case_assign(case_id: int):
 @bp.post("/cases/<int:case_id>/not-duplicate/<int:other_id>")
 @caseworkers
 def case_not_duplicate(case_id: int, other_id: int):
-    case, other = case_or_404(case_id), case_or_404(other_id)
+    case, other = case_or_404(case_id, for_change=True), case_or_404(other_id)
     if not ConfirmForm(formdata=request.form).validate():
         abort(400)
     casework.dismiss_duplicate(case, other, current_user)

@@ -65,8 +65,14 @@ STAGE_LABELS = {
 # Data access.
 
 
-def get_case(case_id: int) -> Application | None:
-    return db.session.get(Application, case_id)
+def get_case(case_id: int, *, for_change: bool = False) -> Application | None:
+    """The case; `for_change` locks its row until the transaction ends, so two
+    officers changing one case take turns, and the second sees the first's
+    change before the rules are checked (SQLite's BEGIN IMMEDIATE already
+    serialises every transaction)."""
+    if not for_change:
+        return db.session.get(Application, case_id)
+    return db.session.get(Application, case_id, with_for_update=True, populate_existing=True)
 
 
 def find_by_reference(reference: str) -> Application | None:
