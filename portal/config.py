@@ -93,6 +93,13 @@ class Config:
             setattr(self, name, _int(name, getattr(self, name)))
         self.FORCE_CONFIG = os.environ.get("FORCE_CONFIG") or self.FORCE_CONFIG
         self.SECRET_KEY = self.secret_key()
+        # Earlier secret keys, still accepted (never used to sign) while sessions
+        # and drafts signed with them run out: "old1,old2". See docs/deployment.md.
+        self.SECRET_KEY_FALLBACKS = [
+            key.strip()
+            for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
+            if key.strip()
+        ]
         self.DATABASE_URL = self.database_url()
         self.ENCRYPTION_KEYS, self.BLIND_INDEX_KEY = self.encryption_keys()
         self.RATELIMIT_STORAGE_URI = self.rate_limit_storage()

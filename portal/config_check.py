@@ -34,7 +34,7 @@ TRUE = {"1", "true", "yes", "on"}
 
 CHECKED = (
     "debug and testing off",
-    "SECRET_KEY long, random and not a known default",
+    "SECRET_KEY (and any SECRET_KEY_FALLBACKS) long, random and not a known default",
     "session cookie Secure, HttpOnly, SameSite and __Host- named",
     "HSTS on",
     "CSRF protection on",
@@ -52,6 +52,13 @@ def production_problems(config: Mapping, environ: Mapping[str, str] = os.environ
     if environ.get("FLASK_DEBUG", "").strip().lower() in TRUE:
         problems.append("FLASK_DEBUG is set: unset it, production never runs the debugger.")
     problems += secret_problems(config.get("SECRET_KEY") or "")
+    for fallback in config.get("SECRET_KEY_FALLBACKS") or []:
+        problems += [
+            problem.replace("SECRET_KEY", "A key in SECRET_KEY_FALLBACKS", 1)
+            for problem in secret_problems(fallback)
+        ]
+    if config.get("SECRET_KEY") in (config.get("SECRET_KEY_FALLBACKS") or []):
+        problems.append("SECRET_KEY_FALLBACKS holds the current SECRET_KEY.")
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append("The session cookie is not Secure: it would travel over plain HTTP.")
     if not config.get("SESSION_COOKIE_HTTPONLY"):

@@ -170,6 +170,8 @@ def test_production_refuses_unsafe_settings(monkeypatch, tmp_path, change, compl
         ("SECRET_KEY", "a" * 48, "too few characters"),
         ("SECRET_KEY", "Vq3xN8rT2bLw", "shorter than 32"),
         ("FLASK_DEBUG", "1", "FLASK_DEBUG"),
+        ("SECRET_KEY_FALLBACKS", "change-me", "A key in SECRET_KEY_FALLBACKS is a known"),
+        ("SECRET_KEY_FALLBACKS", PRODUCTION_KEY, "holds the current SECRET_KEY"),
         ("DATABASE_URL", "sqlite:///portal.sqlite3", "not PostgreSQL"),
         ("ENCRYPTION_KEYS", "test1=dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMzJieXQ=", "test suite"),
         ("ENCRYPTION_KEYS", "k1=not-a-key", "malformed"),

@@ -177,3 +177,29 @@ def test_extending_an_expired_draft_fails(applicant, db_session):
     token = applicant.csrf_token()
     response = applicant.client.post("/apply/extend", headers={"X-CSRFToken": token})
     assert response.status_code == 410
+
+
+def test_a_new_secret_key_with_the_old_one_as_fallback_keeps_drafts_going(app, make_app):
+    """Changing SECRET_KEY routinely: with the old key in SECRET_KEY_FALLBACKS,
+    an applicant part-way through carries on with every answer; without it,
+    their cookie no longer opens and they start again."""
+    applicant = Applicant(app)
+    for slug in ("immediate-danger", "who-for"):
+        applicant.answer(slug, SELF[slug])
+    cookie = applicant.session_cookie()
+    new_key = "N3w-s3cret-k3y-" + "x7Qp2LmZ9rTv4WbY8cKd"
+
+    rotated = make_app(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[app.config["SECRET_KEY"]])
+    carrying_on = Applicant(rotated)
+    carrying_on.client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    page = carrying_on.get(page_url("who-for"))
+    assert carrying_on.path == page_url("who-for")
+    assert page.soup.select_one("input[name=who][checked]")["value"] == SELF["who-for"]["who"]
+    carrying_on.answer("area", SELF["area"])  # a token signed with the new key works
+    assert carrying_on.path != page_url("area") and not carrying_on.page.error_summary
+
+    without = make_app(SECRET_KEY=new_key)
+    starting_again = Applicant(without)
+    starting_again.client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    starting_again.get(page_url("who-for"))
+    assert starting_again.path == "/apply/right-to-ask"  # the start page: answers gone
