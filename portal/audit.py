@@ -16,7 +16,6 @@ def record(
     actor=None,
     target=None,
     application_id: int | None = None,
-    reason: str | None = None,
     **detail,
 ) -> AuditEvent:
     event = AuditEvent(
@@ -25,7 +24,6 @@ def record(
         actor_id=getattr(actor, "id", actor),
         target_staff_id=getattr(target, "id", target),
         application_id=application_id,
-        reason=reason,
         detail=detail,
     )
     db.session.add(event)

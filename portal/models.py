@@ -211,7 +211,7 @@ class SetupToken(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: who did what, when, to whom or to which case, and why.
+    """Append-only: who did what, when, to whom or to which case.
     The database refuses updates and deletes (see the migration)."""
 
     __tablename__ = "audit_event"
@@ -222,7 +222,8 @@ class AuditEvent(Base):
     actor_id: Mapped[int | None]  # not a foreign key: the record outlives the account
     target_staff_id: Mapped[int | None]
     application_id: Mapped[int | None] = mapped_column(index=True)
-    reason: Mapped[str | None] = mapped_column(String(500))
+    # No free text: a reason stays in the sealed case record that
+    # detail["reason_in"] names (see admin/casework.py).
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 

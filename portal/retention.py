@@ -3,8 +3,9 @@
 - Drafts go when their time limit passes (see public/drafts.py).
 - A closed case's personal data is erased once it has been closed for
   RETENTION_CASE_YEARS (default 6, the police records-management review
-  point): the answers, what each stage recorded and the reasons for missed
-  deadlines. What it is counted under stays, so the statistics do not change.
+  point): the answers and what each stage recorded, which holds every reason
+  an officer wrote (the audit rows and missed deadlines only point at it).
+  What it is counted under stays, so the statistics do not change.
   Each erasure writes an audit row that names the case, never its content.
 - Raw journey events go after RETENTION_EVENT_MONTHS (default 13); their
   daily rollups, kept current as they arrived, stay.
@@ -58,7 +59,6 @@ def erase(case_id: int) -> bool:
         return False
     case.answers = {}
     case.subject_key = case.applicant_key = case.at_risk_key = None
-    case.deviations = [{"deadline": d.get("deadline"), "reason": ""} for d in case.deviations]
     for row in db.session.scalars(select(CaseRecord).where(CaseRecord.application_id == case.id)):
         row.data = {}
     case.erased_at = clock.utcnow()

@@ -217,9 +217,33 @@ def test_a_late_triage_needs_a_justification_which_is_reported(app, officer, clo
     assert "Enter why the deadline was missed" in response.get_data(as_text=True)
     record(officer, case_id, "triage", TRIAGE | {"late_reason": "Weekend cover"})
     case = case_row(app, case_id)
-    assert [d["reason"] for d in case.deviations] == ["Weekend cover"]
+    assert [d["deadline"] for d in case.deviations] == ["triage"]
     page = officer.client.get(f"/admin/cases/{case_id}").get_data(as_text=True)
     assert "1 deadline missed" in page
+    assert "Weekend cover" in page  # in the triage record, with its question
+    supervisor = StaffBrowser(app, make_staff(app, Role.SUPERVISOR, email="s@example.police.uk"))
+    supervisor.sign_in(clock.now)
+    trail = supervisor.client.get(f"/admin/cases/{case_id}/audit").get_data(as_text=True)
+    assert "Weekend cover" in trail  # the audit trail's reason, opened from the record
+    exported = json.loads(supervisor.client.get(f"/admin/cases/{case_id}/export.json").data)
+    (triage,) = [r for r in exported["records"] if r["kind"] == "triage"]
+    assert triage["data"]["late_reason"] == "Weekend cover"
+
+
+def test_a_reason_for_reassigning_is_kept_with_the_case(app, officer, supervisor):
+    case_id = submit(app)
+    page = supervisor.client.get(f"/admin/cases/{case_id}/assign").get_data(as_text=True)
+    assert "Reason (optional)" in page
+    supervisor.post(
+        f"/admin/cases/{case_id}/assign",
+        {"assign_to": str(officer.staff.id), "reason": "Olive knows the family's area"},
+        token_from=f"/admin/cases/{case_id}/assign",
+    )
+    assert case_row(app, case_id).assigned_to_id == officer.staff.id
+    page = supervisor.client.get(f"/admin/cases/{case_id}").get_data(as_text=True)
+    assert "Case assigned" in page and "Olive knows the family" in page
+    trail = supervisor.client.get(f"/admin/cases/{case_id}/audit").get_data(as_text=True)
+    assert "Olive knows the family" in trail
 
 
 def test_an_unsafe_contact_channel_needs_a_reason(app, officer):

@@ -25,6 +25,8 @@ SENTINELS = {
     "street": "77 Sentinel Street",
     "email": "sentinel.person@example.com",
     "officer_note": "sentinel-officer-note-4471",
+    "late_reason": "sentinel-late-reason-5520",
+    "assign_reason": "sentinel-assign-reason-6631",
 }
 
 
@@ -64,6 +66,7 @@ def test_no_personal_data_in_the_raw_database(app, clock):
     sent = Applicant(app)
     complete(sent, sentinel_answers())
     sent.post(page_url("check-your-answers"))
+    clock.advance(hours=25)  # triage is late: the officer must say why
     officer = StaffBrowser(app, make_staff(app, Role.OFFICER))
     officer.sign_in(clock.now)
     with app.app_context():
@@ -72,8 +75,22 @@ def test_no_personal_data_in_the_raw_database(app, clock):
         officer,
         case_id,
         "triage",
-        TRIAGE | {"immediate_risk": "yes", "risk_action": SENTINELS["officer_note"]},
+        TRIAGE
+        | {
+            "immediate_risk": "yes",
+            "risk_action": SENTINELS["officer_note"],
+            "late_reason": SENTINELS["late_reason"],
+        },
     )
+    supervisor = StaffBrowser(app, make_staff(app, Role.SUPERVISOR, email="s@example.police.uk"))
+    supervisor.sign_in(clock.now)
+    supervisor.post(
+        f"/admin/cases/{case_id}/assign",
+        {"assign_to": str(officer.staff.id), "reason": SENTINELS["assign_reason"]},
+        token_from=f"/admin/cases/{case_id}/assign",
+    )
+    trail = supervisor.client.get(f"/admin/cases/{case_id}/audit").get_data(as_text=True)
+    assert SENTINELS["late_reason"] in trail and SENTINELS["assign_reason"] in trail
     dump = all_text_in_database(app)
     raw = sqlite_file_bytes(app)
     for name, value in SENTINELS.items():
@@ -83,10 +100,8 @@ def test_no_personal_data_in_the_raw_database(app, clock):
     with app.app_context():  # and the service itself still reads them
         case = db.session.get(Application, case_id)
         assert case.answers["your-name"]["full_name"] == SENTINELS["applicant"]
-        assert (
-            db.session.scalars(select(CaseRecord)).one().data["risk_action"]
-            == (SENTINELS["officer_note"])
-        )
+        triage = db.session.scalars(select(CaseRecord).where(CaseRecord.kind == "triage")).one()
+        assert triage.data["risk_action"] == SENTINELS["officer_note"]
 
 
 def test_the_authenticator_secret_is_sealed(app):

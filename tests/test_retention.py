@@ -78,3 +78,25 @@ def test_a_case_is_erased_once_when_two_runs_race(app, clock):
     with app.app_context():
         assert retention.erase(case_id) is True
         assert retention.erase(case_id) is False
+
+
+def test_erasing_a_case_erases_the_reasons_its_audit_trail_showed(app, clock):
+    case_id = submit(app)
+    officer = StaffBrowser(app, make_staff(app, Role.OFFICER))
+    officer.sign_in(clock.now)
+    reason = "Applicant Quorra asked us to stop"
+    record(officer, case_id, "triage", TRIAGE | {"decision": "withdrawn", "reason": reason})
+    supervisor = StaffBrowser(app, make_staff(app, Role.SUPERVISOR, email="s@example.police.uk"))
+    supervisor.sign_in(clock.now)
+    trail = f"/admin/cases/{case_id}/audit"
+    assert "Quorra" in supervisor.client.get(trail).get_data(as_text=True)
+
+    clock.advance(days=365 * 7)
+    app.test_cli_runner().invoke(args=["retention", "run"])
+    supervisor.sign_in(clock.now)
+    page = supervisor.client.get(trail).get_data(as_text=True)
+    assert "case triage" in page and "case erased" in page  # the trail itself stays
+    assert "Quorra" not in page
+    with app.app_context():
+        rows = db.session.execute(text("SELECT detail FROM audit_event")).scalars().all()
+        assert not any("Quorra" in str(row) for row in rows)

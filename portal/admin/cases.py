@@ -206,6 +206,7 @@ def case_audit(case_id: int):
         case=case,
         events=events,
         names=staff_names(events),
+        reasons=casework.audit_reasons(events),
         title=case.reference,
         back_link=url_for("admin.case_view", case_id=case.id),
     )
@@ -224,6 +225,7 @@ def staff_audit(staff_id: int):
         case=None,
         events=events,
         names=staff_names(events),
+        reasons=casework.audit_reasons(events),
         title=staff.name,
         back_link=url_for("admin.case_queue"),
     )

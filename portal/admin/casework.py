@@ -205,7 +205,6 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff) -> CaseRec
     now = clock.utcnow()
     before = snapshot(case)
     counted_as = application_stats.values(case)
-    late_reason = data.pop("late_reason", None)
     row = CaseRecord(
         uid=secrets.token_hex(16),
         application_id=case.id,
@@ -216,10 +215,13 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff) -> CaseRec
     )
     db.session.add(row)
     case.records.append(row)
-    if late_reason:
+    # Free text stays in the sealed record: the deviation and the audit row
+    # point at it, so a copy of the database does not read it and erasing the
+    # case's records under the retention rules erases it everywhere.
+    if data.get("late_reason"):
         case.deviations = [
             *case.deviations,
-            {"deadline": stage.kind, "reason": late_reason, "by": staff.id, "at": now.isoformat()},
+            {"deadline": stage.kind, "by": staff.id, "at": now.isoformat(), "record": row.uid},
         ]
     EFFECTS.get(stage.kind, lambda *args: None)(case, data, now, staff)
     application_stats.moved(case, counted_as)
@@ -232,11 +234,36 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff) -> CaseRec
         f"case_{stage.kind}",
         actor=staff,
         application_id=case.id,
-        reason=late_reason or data.get("reason") or data.get("override_reason"),
         recorded=sorted(data),  # which fields: their values stay sealed in the case record
         changes=changes,
+        **({"reason_in": row.uid} if reason_of(row) else {}),
     )
     return row
+
+
+REASON_FIELDS = ("late_reason", "reason", "override_reason", "assignment_reason")
+
+
+def reason_of(row: CaseRecord) -> str | None:
+    """The reason an officer gave in a record: why a deadline was missed, a
+    decision's reason, why an unsafe channel was used, why a case moved."""
+    data = row.data or {}
+    return next((data[name] for name in REASON_FIELDS if data.get(name)), None)
+
+
+def audit_reasons(events) -> dict[int, str]:
+    """Each audit event's reason, opened from the sealed record it points at
+    (and gone once retention has erased that record)."""
+    uids = {event.detail.get("reason_in") for event in events} - {None}
+    if not uids:
+        return {}
+    rows = db.session.scalars(select(CaseRecord).where(CaseRecord.uid.in_(uids)))
+    reasons = {row.uid: reason_of(row) for row in rows}
+    return {
+        event.id: reasons[event.detail["reason_in"]]
+        for event in events
+        if reasons.get(event.detail.get("reason_in"))
+    }
 
 
 def snapshot(case: Application) -> dict:
@@ -334,12 +361,25 @@ def claim(case_id: int, staff: Staff) -> bool:
 def assign(case: Application, to: Staff | None, by: Staff, reason: str | None) -> None:
     old = case.assigned_to_id
     case.assigned_to_id = to.id if to else None
+    detail = {}
+    if reason:  # kept sealed, as a record of its own (see record())
+        row = CaseRecord(
+            uid=secrets.token_hex(16),
+            application_id=case.id,
+            kind="assignment",
+            data={"assignment_reason": reason, "assigned_to_id": case.assigned_to_id},
+            recorded_by_id=by.id,
+            recorded_at=clock.utcnow(),
+        )
+        db.session.add(row)
+        case.records.append(row)
+        detail["reason_in"] = row.uid
     audit.record(
         "case_assigned",
         actor=by,
         application_id=case.id,
-        reason=reason,
         changes={"assigned_to_id": [old, case.assigned_to_id]},
+        **detail,
     )
 
 
