@@ -40,6 +40,18 @@ SSL_CONTEXT = ssl.create_default_context()
 logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line for every request
 
 
+def die_with_parent() -> None:
+    """In the child, before gunicorn starts: on Linux, get SIGTERM when the
+    process that started it dies, so a test run that is killed (a timeout, ^C
+    twice) leaves no server behind holding the database."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class ServerError(RuntimeError):
     """gunicorn did not start, or stopped."""
 
@@ -96,6 +108,7 @@ class Gunicorn:
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=die_with_parent,  # noqa: PLW1509  (only prctl: no locks taken)
             )
         listener.close()
         self.wait_until_healthy(timeout)
