@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 
 from flask import Flask
@@ -56,7 +55,7 @@ def load_settings(app: Flask, overrides: dict) -> None:
         problems = production_problems(app.config)
         if problems:
             raise ConfigError("\n".join(problems))
-    from .crypto import KeyRing, parse_keys
+    from .crypto import KeyRing, parse_index_keys, parse_keys
     from .crypto import install as install_keys
     from .database import engine_options
     from .force import load_force
@@ -65,9 +64,13 @@ def load_settings(app: Flask, overrides: dict) -> None:
     app.config["SQLALCHEMY_ENGINES"] = {"default": {"url": url, **engine_options(url)}}
 
     app.extensions["force"] = load_force(app.config["FORCE_CONFIG"])
-    keys = KeyRing(
-        parse_keys(app.config["ENCRYPTION_KEYS"]), base64.b64decode(app.config["BLIND_INDEX_KEY"])
-    )
+    try:
+        index_keys = parse_index_keys(app.config["BLIND_INDEX_KEY"])
+    except ValueError as error:
+        from .config import ConfigError
+
+        raise ConfigError(str(error)) from None  # the message, not base64's traceback
+    keys = KeyRing(parse_keys(app.config["ENCRYPTION_KEYS"]), index_keys)
     install_keys(app, keys)
 
 

@@ -120,29 +120,41 @@ def reference_taken(reference: str) -> bool:
     )
 
 
-def person_key(name: str | None, born: str | None = None) -> str | None:
-    """A keyed hash of a name and date of birth, made comparable first (case,
-    spacing and punctuation ignored): equal people match, and no name is kept."""
+def person_text(name: str | None, born: str | None = None) -> str | None:
+    """A name and date of birth made comparable (case, spacing and punctuation
+    ignored), for a keyed hash: equal people match, and no name is kept."""
     if not name:
         return None
     words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
-    return crypto.blind_index(" ".join(words) + "|" + (born or ""))
+    return " ".join(words) + "|" + (born or "")
 
 
-def duplicate_keys(answers: dict) -> dict:
-    """Keys for spotting the same person in another case. Every scheme uses the
-    same page names for the applicant, the person at risk and the subject."""
+def duplicate_texts(answers: dict) -> dict[str, str | None]:
+    """What each duplicate key hashes. Every scheme uses the same page names for
+    the applicant, the person at risk and the subject."""
 
     def value(slug: str, field: str):
         return answers.get(slug, {}).get(field)
 
     return {
-        "subject_key": person_key(
+        "subject_key": person_text(
             value("subject-name", "full_name"), value("subject-date-of-birth", "date_of_birth")
         ),
-        "applicant_key": person_key(
+        "applicant_key": person_text(
             value("your-name", "full_name"), value("your-date-of-birth", "date_of_birth")
         )
-        or person_key(value("referrer", "email")),
-        "at_risk_key": person_key(value("person-at-risk", "full_name")),
+        or person_text(value("referrer", "email")),
+        "at_risk_key": person_text(value("person-at-risk", "full_name")),
     }
+
+
+def duplicate_keys(answers: dict) -> dict[str, str | None]:
+    """Keys for spotting the same person in another case (blind indexes, see
+    crypto.py), as stored: under the current blind index key."""
+    return {name: crypto.blind_index(text) for name, text in duplicate_texts(answers).items()}
+
+
+def duplicate_lookups(answers: dict) -> dict[str, list[str]]:
+    """The same keys under every blind index key in the ring, for lookups: a
+    case indexed under an older key still matches until `keys reindex` has run."""
+    return {name: crypto.blind_indexes(text) for name, text in duplicate_texts(answers).items()}

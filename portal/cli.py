@@ -101,10 +101,19 @@ keys_cli = AppGroup("keys", help="Encryption keys for personal data.")
 
 @keys_cli.command("new")
 @click.argument("key_id")
-def new_key_command(key_id: str) -> None:
-    """Print a new key: put it first in ENCRYPTION_KEYS, keep the old ones after it."""
-    from .crypto import new_key_text
+@click.option("--index", "for_index", is_flag=True, help="A blind index key, for BLIND_INDEX_KEY.")
+def new_key_command(key_id: str, for_index: bool) -> None:
+    """Print a new key: put it first in ENCRYPTION_KEYS (with --index, in
+    BLIND_INDEX_KEY), keep the old ones after it."""
+    from .crypto import INDEX_KEY_ID, LEGACY_INDEX_ID, new_key_text
 
+    if for_index and not INDEX_KEY_ID.fullmatch(key_id):
+        raise click.BadParameter("1 to 40 letters, digits, '.', '_' or '-'.", param_hint="KEY_ID")
+    if for_index and key_id == LEGACY_INDEX_ID:
+        raise click.BadParameter(
+            f"{LEGACY_INDEX_ID!r} is the plain key of before key ids: choose another id.",
+            param_hint="KEY_ID",
+        )
     click.echo(new_key_text(key_id))
 
 
@@ -132,7 +141,7 @@ def rotate_command(batch: int) -> None:
         while True:
             rows = db.session.scalars(
                 select(model)
-                .where(column.is_not(None), ~column.startswith(current))
+                .where(column.is_not(None), ~column.startswith(current, autoescape=True))
                 .order_by(*model.__table__.primary_key.columns)
                 .limit(batch)
             ).all()
@@ -144,6 +153,57 @@ def rotate_command(batch: int) -> None:
             total += len(rows)
     click.echo(
         f"Re-sealed {total} values under key {current[:-1]} in "
+        f"{time.perf_counter() - started:.1f} s."
+    )
+
+
+@keys_cli.command("reindex")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1))
+def reindex_command(batch: int) -> None:
+    """Recompute every application's duplicate keys under the current blind
+    index key, from its sealed answers. Safe to stop and run again: it carries
+    on with the applications not yet re-indexed. Erased ones keep none."""
+    import time
+
+    from sqlalchemy import and_, or_
+
+    from .applications import duplicate_keys
+    from .crypto import LEGACY_INDEX_ID, ring
+    from .extensions import db
+    from .models import Application
+
+    started = time.perf_counter()
+    current = ring().index_current
+    columns = (Application.subject_key, Application.applicant_key, Application.at_risk_key)
+
+    def stale(column):
+        if current == LEGACY_INDEX_ID:  # its indexes are plain hex: any id is another key's
+            return column.contains(":")
+        return and_(column.is_not(None), ~column.startswith(current + ":", autoescape=True))
+
+    total, last_id = 0, 0
+    while True:
+        rows = db.session.scalars(
+            select(Application)
+            .where(
+                Application.id > last_id,
+                Application.erased_at.is_(None),
+                or_(*(stale(column) for column in columns)),
+            )
+            .order_by(Application.id)
+            .limit(batch)
+            .with_for_update()  # retention waits, and erases after: no index comes back
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            for name, value in duplicate_keys(row.answers or {}).items():
+                setattr(row, name, value)
+        last_id = rows[-1].id
+        db.session.commit()
+        total += len(rows)
+    click.echo(
+        f"Re-indexed {total} applications under blind index key {current} in "
         f"{time.perf_counter() - started:.1f} s."
     )
 

@@ -114,8 +114,15 @@ def key_problems(keys: str, index_key) -> list[str]:
             problems.append("ENCRYPTION_KEYS holds the test suite's public key.")
     if not index_key:
         problems.append("BLIND_INDEX_KEY is missing: duplicate checks need their own key.")
-    elif isinstance(index_key, str) and any(test in index_key for test in TEST_KEYS):
-        problems.append("BLIND_INDEX_KEY is the test suite's public key.")
+        return problems
+    from .crypto import parse_index_keys
+
+    try:
+        parse_index_keys(index_key)
+    except ValueError as error:
+        problems.append(str(error))
+    if any(test in index_key for test in TEST_KEYS):
+        problems.append("BLIND_INDEX_KEY holds the test suite's public key.")
     return problems
 
 

@@ -6,6 +6,12 @@ data binds it to its table, column and row, so a value copied into another
 row or column does not open. Keys carry an id: the first key in the ring
 seals, every key opens, and `flask --app wsgi keys rotate` re-seals every
 value under the current key (resumably), after which old keys can go.
+
+Blind indexes rotate the same way. A blind index is "<key id>:<hex HMAC>"; the
+first index key computes new ones, a lookup matches under every key, and
+`flask --app wsgi keys reindex` recomputes them all under the current key. The
+single plain key of before key ids is the key "legacy", whose indexes are plain
+hex, as they always were.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -22,6 +29,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app, has_app_context
 
 NONCE_BYTES = 12
+# The id of a BLIND_INDEX_KEY given as one plain base64 key: its indexes carry no id.
+LEGACY_INDEX_ID = "legacy"
+# An index key id: short enough that "<id>:<64 hex>" fits the columns (200).
+INDEX_KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
 
 class KeyError_(Exception):
@@ -29,12 +40,15 @@ class KeyError_(Exception):
 
 
 class KeyRing:
-    def __init__(self, keys: list[tuple[str, bytes]], index_key: bytes):
+    def __init__(self, keys: list[tuple[str, bytes]], index_keys: list[tuple[str, bytes]]):
         if not keys:
             raise ValueError("At least one encryption key is needed")
+        if not index_keys:
+            raise ValueError("At least one blind index key is needed")
         self.current = keys[0][0]
         self.keys = {kid: AESGCM(key) for kid, key in keys}
-        self.index_key = index_key
+        self.index_current = index_keys[0][0]
+        self.index_keys = dict(index_keys)  # in order: the current one first
 
     def seal(self, plaintext: bytes, aad: str) -> str:
         nonce = secrets.token_bytes(NONCE_BYTES)
@@ -54,8 +68,24 @@ class KeyRing:
     def key_id(self, token: str | None) -> str | None:
         return token.partition(":")[0] if token else None
 
-    def blind_index(self, text: str) -> str:
-        return hmac.new(self.index_key, text.encode(), hashlib.sha256).hexdigest()
+    def blind_index(self, text: str, kid: str | None = None) -> str:
+        """The index of text under one key (the current one by default)."""
+        kid = kid or self.index_current
+        digest = hmac.new(self.index_keys[kid], text.encode(), hashlib.sha256).hexdigest()
+        return digest if kid == LEGACY_INDEX_ID else f"{kid}:{digest}"
+
+    def blind_indexes(self, text: str) -> list[str]:
+        """The index of text under every key in the ring, the current one first:
+        what a lookup matches while indexes under older keys remain."""
+        return [self.blind_index(text, kid) for kid in self.index_keys]
+
+
+def index_key_id(value: str | None) -> str | None:
+    """The id of the key a stored blind index was computed with."""
+    if not value:
+        return None
+    kid, colon, _digest = value.rpartition(":")
+    return kid if colon else LEGACY_INDEX_ID
 
 
 def parse_keys(text: str) -> list[tuple[str, bytes]]:
@@ -68,6 +98,41 @@ def parse_keys(text: str) -> list[tuple[str, bytes]]:
             raise ValueError("Each encryption key is id=base64 of 32 random bytes")
         keys.append((kid, key))
     return keys
+
+
+def parse_index_keys(text: str | None) -> list[tuple[str, bytes]]:
+    """BLIND_INDEX_KEY: "id1=base64key,id2=base64key", the first computing new
+    indexes and every one matched; or one plain base64 key, the key "legacy"
+    (from before index keys had ids). A plain key can also stand in a ring as it
+    is: "new=base64key,<the plain key>". Never echoes the text: it is a secret."""
+    keys: list[tuple[str, bytes]] = []
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        plain = _key_bytes(part)
+        if plain is not None:
+            kid, key = LEGACY_INDEX_ID, plain
+        else:
+            kid, _, value = part.partition("=")
+            kid, key = kid.strip(), _key_bytes(value.strip())
+            if key is None or not INDEX_KEY_ID.fullmatch(kid):
+                raise ValueError(
+                    "BLIND_INDEX_KEY is malformed: give one base64 key of 32 random bytes, "
+                    "or keys as id=base64 of 32 random bytes separated by commas (an id is "
+                    "1 to 40 letters, digits, '.', '_' or '-')."
+                )
+        if any(kid == other for other, _key in keys):
+            raise ValueError(f"BLIND_INDEX_KEY names the key {kid!r} twice.")
+        keys.append((kid, key))
+    if not keys:
+        raise ValueError("BLIND_INDEX_KEY holds no key.")
+    return keys
+
+
+def _key_bytes(text: str) -> bytes | None:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError:  # binascii.Error
+        return None
+    return key if len(key) == 32 else None
 
 
 def new_key_text(kid: str) -> str:
@@ -118,3 +183,7 @@ def open_json(token: str, aad: str):
 
 def blind_index(text: str | None) -> str | None:
     return ring().blind_index(text) if text else None
+
+
+def blind_indexes(text: str | None) -> list[str]:
+    return ring().blind_indexes(text) if text else []

@@ -176,6 +176,7 @@ def test_production_refuses_unsafe_settings(monkeypatch, tmp_path, change, compl
         ("ENCRYPTION_KEYS", "test1=dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMzJieXQ=", "test suite"),
         ("ENCRYPTION_KEYS", "k1=not-a-key", "malformed"),
         ("BLIND_INDEX_KEY", "dGVzdC1pbmRleC10ZXN0LWluZGV4LXRlc3QtaW5kZXg=", "test suite"),
+        ("BLIND_INDEX_KEY", "ix1=too-short", "BLIND_INDEX_KEY is malformed"),
     ],
 )
 def test_production_refuses_unsafe_environment(monkeypatch, tmp_path, name, value, complaint):

@@ -132,7 +132,7 @@ def test_keys_rotate_and_old_keys_still_open_until_then(app, monkeypatch):
     staff = make_staff(app, Role.OFFICER)
     old = crypto.ring()
     old_keys = [(kid, None) for kid in old.keys]
-    new_ring = crypto.KeyRing([("rotated", b"\x01" * 32)], old.index_key)
+    new_ring = crypto.KeyRing([("rotated", b"\x01" * 32)], list(old.index_keys.items()))
     new_ring.keys.update(old.keys)  # the new key seals; the old ones still open
     monkeypatch.setitem(app.extensions, "keyring", new_ring)
     monkeypatch.setattr(crypto, "_outside_requests", new_ring)

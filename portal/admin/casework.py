@@ -384,7 +384,11 @@ def assign(case: Application, to: Staff | None, by: Staff, reason: str | None) -
 
 
 def possible_duplicates(case: Application) -> list[tuple[Application, list[str]]]:
-    """Other cases about the same people, unless an officer has dismissed them."""
+    """Other cases about the same people, unless an officer has dismissed them.
+    Each person is looked up under every blind index key in the ring, so cases
+    indexed under an older key still match while `keys reindex` catches up."""
+    from portal.applications import duplicate_lookups
+
     keys = {
         "subject_key": _l("same subject"),
         "applicant_key": _l("same applicant"),
@@ -392,13 +396,15 @@ def possible_duplicates(case: Application) -> list[tuple[Application, list[str]]
     }
     matches: dict[int, tuple[Application, list[str]]] = {}
     dismissed = {r.data.get("other_id") for r in records(case, "not_duplicate")}
+    lookups = duplicate_lookups(case.answers or {})
     for name, why in keys.items():
         value = getattr(case, name)
         if not value:
             continue
+        values = sorted({value, *lookups[name]})
         query = (
             select(Application)
-            .where(getattr(Application, name) == value, Application.id != case.id)
+            .where(getattr(Application, name).in_(values), Application.id != case.id)
             .order_by(Application.id)
         )
         for other in db.session.scalars(query.limit(20)):
