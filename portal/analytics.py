@@ -92,8 +92,12 @@ def rebuild(*, since=None) -> int:
         wipe = wipe.where(DailyStat.day >= since)
         grouped = grouped.where(JourneyEvent.day >= since)
     db.session.execute(wipe)
-    result = db.session.execute(insert(DailyStat).from_select([*KEY, "count"], grouped))
-    return result.rowcount or 0
+    db.session.execute(insert(DailyStat).from_select([*KEY, "count"], grouped))
+    # Counted afterwards: a driver may report -1 rows for INSERT … SELECT.
+    counted = select(func.count()).select_from(DailyStat)
+    if since is not None:
+        counted = counted.where(DailyStat.day >= since)
+    return db.session.scalar(counted)
 
 
 stats_cli = AppGroup("stats", help="Statistics on the public forms.")

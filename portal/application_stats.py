@@ -78,7 +78,6 @@ CLOSED_ONLY = {"closed_days", "within_target", "disclosed"}
 def rebuild() -> int:
     lift_statement_timeout(db.session)
     db.session.execute(delete(ApplicationStat))
-    total = 0
     for dimension, value in expressions().items():
         columns = [
             Application.submitted_on,
@@ -90,6 +89,6 @@ def rebuild() -> int:
         query = select(*columns, func.count()).group_by(*columns)
         if dimension in CLOSED_ONLY:
             query = query.where(Application.closed_at.is_not(None))
-        result = db.session.execute(insert(ApplicationStat).from_select([*KEY, "count"], query))
-        total += result.rowcount or 0
-    return total
+        db.session.execute(insert(ApplicationStat).from_select([*KEY, "count"], query))
+    # Counted afterwards: a driver may report -1 rows for INSERT … SELECT.
+    return db.session.scalar(select(func.count()).select_from(ApplicationStat))
