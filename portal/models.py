@@ -82,7 +82,7 @@ class Application(Base):
     disclosed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
     outcome: Mapped[str | None] = mapped_column(String(40))
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     deviations: Mapped[list] = mapped_column(JSON, default=list)
     # When its personal data was erased under the retention rules (the counts stay).
     erased_at: Mapped[datetime | None]
@@ -117,7 +117,7 @@ class Draft(Base):
     created_at: Mapped[datetime]
     last_active_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
-    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     # "online", or how staff received an application they are keying in.
     channel: Mapped[str] = mapped_column(String(20), default="online", server_default="online")
 
