@@ -60,12 +60,26 @@ lint: $(STAMP_PY)
 	$(BIN)/ruff check portal tests migrations bench wsgi.py gunicorn.conf.py
 	$(BIN)/ruff format --check portal tests migrations bench wsgi.py gunicorn.conf.py
 
-# Benchmarks: figures, not assertions. BENCH_APPLICATIONS sets the size.
-bench: setup
-	$(BIN)/python bench/dashboard_and_queue.py
-	BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python bench/dashboard_and_queue.py
-	$(BIN)/python bench/load.py
-	BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python bench/load.py
+# wrk, the load generator the page benchmarks drive (Debian's package), installed when missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
+
+# Benchmarks: figures, not assertions, on SQLite and then PostgreSQL (a throwaway database on
+# BENCH_POSTGRES's server; the one it names is never touched). bench/pages.py writes its
+# figures into docs/benchmarks.md. Sizes: BENCH_CASES, BENCH_APPLICATIONS, BENCH_SUBMISSIONS,
+# BENCH_SECONDS (per page); bench/load.py: BENCH_APPLICANTS, BENCH_LOAD_SECONDS. All four run
+# even when one fails (an invalid figure, a lost application); then the target fails.
+BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+bench: setup wrk
+	@status=0; \
+	echo "== bench/pages.py on SQLite"; $(BIN)/python bench/pages.py || status=1; \
+	echo "== bench/pages.py on PostgreSQL"; \
+	BENCH_DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/python bench/pages.py || status=1; \
+	echo "== bench/load.py on SQLite"; $(BIN)/python bench/load.py || status=1; \
+	echo "== bench/load.py on PostgreSQL"; \
+	BENCH_DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/python bench/load.py || status=1; \
+	exit $$status
 
 messages: $(STAMP_PY)
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o portal/translations/messages.pot .

@@ -25,9 +25,10 @@ timeout = 30
 graceful_timeout = 30
 # Seconds to keep an idle connection from the proxy open (sync workers close anyway).
 keepalive = 5
-# Replace each worker after a while, so that slow leaks never build up.
-max_requests = 2000
-max_requests_jitter = 200
+# Replace each worker after a while, so that slow leaks never build up (each
+# new worker loads the app again, about a second of one core: not too often).
+max_requests = 20000
+max_requests_jitter = 2000
 # The workers' heartbeat files live in memory, not on a possibly slow disk
 # (gunicorn opens them itself, with random names).
 if os.path.isdir("/dev/shm"):  # noqa: S108

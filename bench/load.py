@@ -12,47 +12,25 @@ name starts with portal_load_) and drops it at the end: the named database
 is never touched. It fails (exit 1) if an application is lost, a reference is
 given twice, a stored application differs from what was sent, or any
 response is a server error; the timings are figures, not pass marks. The run
-stops after BENCH_SECONDS (default 600). Only 127.0.0.1 is contacted.
+stops after BENCH_LOAD_SECONDS (default 600). Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
+from bench.common import database_label, development_settings, throwaway_database  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.database import upgrade  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import Application  # noqa: E402
 from tests.live import answers_for, check_stored, gunicorn, run_crowd  # noqa: E402
-
-
-@contextmanager
-def throwaway_database(url: str) -> Iterator[str]:
-    """A fresh database: a new one on the PostgreSQL server, or an SQLite file."""
-    if not url.startswith("postgresql"):
-        yield "sqlite:///" + str(Path(tempfile.mkdtemp()) / "load.sqlite3")
-        return
-    name = "portal_load_" + secrets.token_hex(4)
-    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 def stored_answers(app) -> dict[str, dict]:
@@ -65,22 +43,15 @@ def stored_answers(app) -> dict[str, dict]:
 
 def main() -> int:
     applicants = int(os.environ.get("BENCH_APPLICANTS", "200"))
-    seconds = float(os.environ.get("BENCH_SECONDS", "600"))
+    seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "600"))
     given = os.environ.get("BENCH_DATABASE_URL", "")
-    label = "PostgreSQL" if given.startswith("postgresql") else "SQLite"
+    label = database_label(given)
     with throwaway_database(given) as url:
-        instance = tempfile.mkdtemp()
-        # Development settings (production's, less HTTPS and Redis), shared by the
-        # server and by this process, which reads what the server stored. As in
-        # production, one proxy is trusted to say who the client is, so each
-        # applicant has their own rate limits (see tests/live.py, client_address).
-        os.environ.update(
-            PORTAL_ENV="development",
-            PORTAL_INSTANCE_PATH=instance,
-            SECRET_KEY=secrets.token_urlsafe(48),
-            DATABASE_URL=url,
-            TRUSTED_PROXY_HOPS="1",
-        )
+        # Development settings, shared by the server and by this process, which
+        # reads what the server stored. One proxy is trusted to say who the client
+        # is, so each applicant has their own rate limits (tests/live.py,
+        # client_address).
+        instance = development_settings(url)
         app = create_app()
         with app.app_context():
             upgrade(db.engine)

@@ -100,6 +100,14 @@ def register_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, limiter
 
     db.init_app(app)
+    # flask-sqlalchemy-lite also registers an async teardown for async sessions,
+    # which Flask runs by starting a thread on every request (about 1 ms). The
+    # portal has no async engine, so it goes.
+    app.teardown_appcontext_funcs[:] = [
+        func
+        for func in app.teardown_appcontext_funcs
+        if getattr(func, "__name__", "") != "_close_async_sessions"
+    ]
     with app.app_context():
         database.configure_sqlite(db.engine)
     csrf.init_app(app)

@@ -79,3 +79,23 @@ def test_readyz_is_not_ready_when_the_database_cannot_be_reached(url):
         client = app.test_client()
         assert_plain(client.get("/readyz"), 503, "not ready")  # and no error text
         assert_plain(client.get("/healthz"), 200, "ok")  # the process itself is fine
+
+
+def test_a_request_starts_no_thread(app, monkeypatch):
+    """Serving a page starts no thread of its own: no async teardown for the
+    database (the portal has no async engine), which would start one each time."""
+    import threading
+
+    started = []
+    original = threading.Thread.start
+
+    def counting(thread):
+        started.append(thread.name)
+        return original(thread)
+
+    client = app.test_client()
+    client.get("/accessibility")  # anything lazily started on the first request
+    monkeypatch.setattr(threading.Thread, "start", counting)
+    assert client.get("/accessibility").status_code == 200
+    assert client.get("/apply/right-to-ask/immediate-danger").status_code == 200
+    assert started == []
