@@ -91,7 +91,12 @@ DASHBOARD = "/admin/statistics?period=12m"
 # thread that ran out of drafts first would hold connections open without a
 # request, and a sync worker that accepts one waits on it until its timeout.
 WRK_THREADS = 1
-WRK_CONNECTIONS = 8
+# One connection per worker: each worker always has a request waiting (the next
+# one is sent as soon as a response arrives), and none waits behind another, so
+# the latencies are the pages' own under full load, not the length of a queue.
+# With more connections the requests per second stay about the same and every
+# latency grows with them (8 connections on 2 workers: about 4 times).
+WRK_CONNECTIONS = 2
 WRK_TIMEOUT = 30  # seconds: gunicorn's own worker timeout
 WARM_UP = 2  # seconds, not counted
 QUESTION_DRAFTS = 64  # the question pages take these drafts in turn
@@ -704,15 +709,18 @@ with p95 under 50 ms; p95 under 100 ms for the queue and under 150 ms for the da
 
 Reading the figures:
 
-- With 8 connections and 2 workers, each request queues behind about 3 others: a page's
-  latency is about 4 times its own time (requests per second × latency ≈ 8).
+- wrk keeps 2 connections open, one per worker, and sends the next request as soon as a
+  response arrives: both workers are always busy and no request waits behind another, so a
+  latency is the page's own under full load (requests per second × mean latency ≈ 2). More
+  connections would not raise the requests per second, only lengthen every latency by the
+  queue (with 8, about 4 times).
 - wrk runs on the same 2 cores as gunicorn (and PostgreSQL), as loopback requires, with one
   thread: far more than 2 workers can answer. (With more, a thread that has sent all its
   drafts holds connections open without a request, and a sync worker that accepts one waits
   on it until its timeout; in production the proxy in front buffers whole requests.)
-- gunicorn replaces each worker after about 2,000 requests (`max_requests`), as in production;
-  the new worker loads the app while the other serves alone. The faster the page, the more
-  often it happens during its run ("Worker restarts").
+- gunicorn replaces each worker after about 20,000 requests (`max_requests`), as in
+  production; the new worker loads the app while the other serves alone. The faster the page,
+  the more likely it happens during its run ("Worker restarts").
 - Each sync worker closes the connection after every response, so every request is a new
   connection, as it would be from a proxy that does not keep connections to gunicorn.
 - On SQLite every transaction starts with `BEGIN IMMEDIATE`, so the two workers' database work
