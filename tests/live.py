@@ -43,7 +43,9 @@ logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line for every req
 def die_with_parent() -> None:
     """In the child, before gunicorn starts: on Linux, get SIGTERM when the
     process that started it dies, so a test run that is killed (a timeout, ^C
-    twice) leaves no server behind holding the database."""
+    twice) leaves no server behind holding the database. Linux sends it when
+    the *thread* that started the server ends: start servers from a thread
+    that outlives them (the main thread, as every caller here does)."""
     if sys.platform != "linux":
         return
     import ctypes
