@@ -23,22 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
 
 from bench.common import database_label, development_settings, throwaway_database  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.database import upgrade  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.models import Application  # noqa: E402
-from tests.live import answers_for, check_stored, gunicorn, run_crowd  # noqa: E402
-
-
-def stored_answers(app) -> dict[str, dict]:
-    with app.app_context():
-        rows = db.session.scalars(select(Application)).all()
-        answers = {row.reference: row.answers for row in rows}
-        db.session.rollback()
-        return answers
+from tests.live import answers_for, check_stored, gunicorn, run_crowd, stored_answers  # noqa: E402
 
 
 def main() -> int:

@@ -23,6 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Application
 
 from .support import SELF, page_url
 
@@ -360,6 +364,15 @@ async def crowd(base_url: str, applicants: int, *, first: int, deadline: float) 
 def run_crowd(base_url: str, applicants: int, *, first: int = 1, limit: float = 600) -> LoadResult:
     """`applicants` people apply at once; everything stops after `limit` seconds."""
     return asyncio.run(crowd(base_url, applicants, first=first, deadline=time.monotonic() + limit))
+
+
+def stored_answers(app) -> dict[str, dict]:
+    """Every stored application's answers, by reference, read by `app`."""
+    with app.app_context():
+        rows = db.session.scalars(select(Application)).all()
+        answers = {row.reference: row.answers for row in rows}
+        db.session.rollback()
+        return answers
 
 
 def check_stored(result: LoadResult, stored: dict[str, dict], reference_answers: dict) -> list[str]:

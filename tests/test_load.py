@@ -6,22 +6,9 @@ asserted."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from portal.extensions import db
-from portal.models import Application
-
-from .live import answers_for, check_stored, run_crowd, serve
+from .live import answers_for, check_stored, run_crowd, serve, stored_answers
 
 APPLICANTS = 20
-
-
-def stored_answers(app) -> dict[str, dict]:
-    with app.app_context():
-        rows = db.session.scalars(select(Application)).all()
-        answers = {row.reference: row.answers for row in rows}
-        db.session.rollback()
-        return answers
 
 
 def test_twenty_applicants_at_once(served_database, tmp_path):
