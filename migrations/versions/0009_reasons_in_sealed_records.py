@@ -77,10 +77,13 @@ class Records:
 
     def __init__(self, bind, application_id: int):
         self.bind, self.application_id = bind, application_id
+        self.reload()
+
+    def reload(self) -> None:
         query = sa.text(
             "SELECT uid, kind, data, recorded_at FROM case_record WHERE application_id = :a"
         )
-        self.rows = bind.execute(query, {"a": application_id}).all()
+        self.rows = self.bind.execute(query, {"a": self.application_id}).all()
 
     def closest(self, kind: str, at) -> str | None:
         """The uid of the record of this kind written nearest to `at`."""
@@ -100,7 +103,7 @@ class Records:
             sa.text("UPDATE case_record SET data = :d WHERE uid = :u"),
             {"d": seal_data(uid, data), "u": uid},
         )
-        self.__init__(self.bind, self.application_id)
+        self.reload()
 
     def new(self, kind: str, data: dict, by: int | None, at) -> str:
         uid = secrets.token_hex(16)
@@ -114,7 +117,7 @@ class Records:
                 recorded_at=as_utc(at),
             )
         )
-        self.__init__(self.bind, self.application_id)
+        self.reload()
         return uid
 
 
