@@ -183,6 +183,28 @@ def test_metrics_from_a_hand_built_set_of_events(app):
         assert dict(headline(other, {}).rows)["Forms started"] == "0"
 
 
+def test_where_forms_stopped_and_which_answers_changed_most_come_first(app):
+    from portal.admin.dashboard import changed, drop_off
+
+    with app.test_request_context():
+        for kind, page, times in (
+            ("exited", "your-name", 7),
+            ("expired", "your-name", 2),
+            ("exited", "area", 6),
+            ("changed", "your-address", 5),
+            ("changed", "subject-name", 8),
+        ):
+            for _n in range(times):
+                analytics.record(kind, "right-to-ask", page=page)
+        db.session.commit()
+        today = clock.utcnow().date()
+        period = Period(today - timedelta(days=1), today + timedelta(days=1))
+        stopped = drop_off(period)
+        assert stopped.columns == ["Page", "Forms that stopped there"]
+        assert stopped.rows == [["your-name", "9"], ["area", "6"]]  # exits and expiries
+        assert changed(period).rows == [["subject-name", "8"], ["your-address", "5"]]
+
+
 @pytest.fixture
 def analyst(app, clock):
     browser = StaffBrowser(app, make_staff(app, Role.ANALYST))

@@ -84,14 +84,20 @@ def headline(period: Period, applications: dict) -> Table:
     )
 
 
+def per_page(period: Period, kinds: tuple[str, ...], key: str, title, counted) -> Table:
+    """Events of these kinds counted by page, the most first."""
+    counts = stats.by_page(period, kinds)
+    rows = [[page, suppress(n)] for page, n in sorted(counts.items(), key=lambda i: -i[1])]
+    return Table(key, str(title), [str(_l("Page")), str(counted)], rows)
+
+
 def drop_off(period: Period) -> Table:
-    ended = stats.by_page(period, ("exited", "expired"))
-    rows = [[page, suppress(n)] for page, n in sorted(ended.items(), key=lambda i: -i[1])]
-    return Table(
+    return per_page(
+        period,
+        ("exited", "expired"),
         "drop-off",
-        str(_l("Where unfinished forms stopped")),
-        [str(_l("Page")), str(_l("Forms that stopped there"))],
-        rows,
+        _l("Where unfinished forms stopped"),
+        _l("Forms that stopped there"),
     )
 
 
@@ -129,13 +135,12 @@ def problems(period: Period) -> Table:
 
 
 def changed(period: Period) -> Table:
-    counts = stats.by_page(period, ("changed",))
-    rows = [[page, suppress(n)] for page, n in sorted(counts.items(), key=lambda i: -i[1])]
-    return Table(
+    return per_page(
+        period,
+        ("changed",),
         "changed",
-        str(_l("Answers changed from check your answers")),
-        [str(_l("Page")), str(_l("Changes"))],
-        rows,
+        _l("Answers changed from check your answers"),
+        _l("Changes"),
     )
 
 
