@@ -64,7 +64,9 @@ def load_settings(app: Flask, overrides: dict) -> None:
     env_name = overrides.pop("PORTAL_ENV", None)
     app.config.from_mapping(load_config(app.instance_path, env_name).as_dict())
     app.config.from_mapping(overrides)
-    if app.config["ENV_NAME"] == "production":
+    # ProductionConfig has checked the environment's settings; settings given
+    # in code (create_app({...})) get the same check.
+    if overrides and app.config["ENV_NAME"] == "production":
         from .config import ConfigError
         from .config_check import production_problems
 
