@@ -17,11 +17,13 @@ from bs4 import BeautifulSoup
 from sqlalchemy import event, func, select, text
 
 from portal.extensions import db
-from portal.models import Application, Draft, JourneyEvent
+from portal.models import Application, CaseRecord, Draft, JourneyEvent, Role
 
 from .live import CHECK, CONFIRMATION, SSL_CONTEXT, HttpApplicant, csrf_token, serve
 from .live import reference_on as reference_in
+from .staff_support import StaffBrowser, make_staff
 from .support import SELF, Page, complete, page_url, reach
+from .test_casework import TRIAGE, record, submit
 
 INSERT_APPLICATION = "INSERT INTO application ("
 
@@ -266,3 +268,26 @@ def test_simultaneous_sends_to_two_workers_make_one_application(served_database,
     assert count(db_session, Application) == 1
     assert count(db_session, Application, Application.reference == reference) == 1
     assert submitted_events(db_session) == 1
+
+
+def test_the_database_failing_while_an_officer_records_a_stage(
+    app, clock, observer_engine, db_session
+):
+    case_id = submit(app)
+    officer = StaffBrowser(app, make_staff(app, Role.OFFICER))
+    officer.sign_in(clock.now)
+    with database_fails_when_the_application_is_written(
+        app, observer_engine, prefix="INSERT INTO case_record"
+    ) as failed:
+        response = record(officer, case_id, "triage", TRIAGE)
+    assert failed, "the fault never happened"
+    assert response.status_code == 503
+    said = " ".join(
+        BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text().split()
+    )
+    assert "What you just entered has not been saved." in said
+    assert "Anything you saved before this is kept" not in said  # that is the applicants' page
+    assert count(db_session, CaseRecord) == 0
+
+    assert record(officer, case_id, "triage", TRIAGE).status_code == 302  # and again, it works
+    assert count(db_session, CaseRecord) == 1
