@@ -80,14 +80,6 @@ class KeyRing:
         return [self.blind_index(text, kid) for kid in self.index_keys]
 
 
-def index_key_id(value: str | None) -> str | None:
-    """The id of the key a stored blind index was computed with."""
-    if not value:
-        return None
-    kid, colon, _digest = value.rpartition(":")
-    return kid if colon else LEGACY_INDEX_ID
-
-
 def parse_keys(text: str) -> list[tuple[str, bytes]]:
     """ "id1=base64key,id2=base64key": the first seals, all open."""
     keys = []
