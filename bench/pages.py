@@ -72,7 +72,14 @@ from portal.config import DevelopmentConfig  # noqa: E402
 from portal.database import upgrade  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import Application, JourneyEvent, Role  # noqa: E402
-from tests.live import CHECK, CONFIRMATION, SSL_CONTEXT, answers_for, csrf_token  # noqa: E402
+from tests.live import (  # noqa: E402
+    CHECK,
+    CONFIRMATION,
+    SSL_CONTEXT,
+    answers_for,
+    client_address,
+    csrf_token,
+)
 from tests.live import gunicorn as serve  # noqa: E402
 from tests.staff_support import PASSWORD, make_staff  # noqa: E402
 from tests.support import page_url  # noqa: E402
@@ -315,17 +322,13 @@ def measure(
 COOKIE = DevelopmentConfig.SESSION_COOKIE_NAME  # the settings the server runs with
 
 
-def applicant_address(number: int) -> str:
-    return f"172.16.{number // 256 % 256}.{number % 256}"
-
-
 async def make_draft(base_url: str, number: int, stop_at: str) -> str:
     """A real applicant answers every page before `stop_at` (a question's slug,
     or check-your-answers); the draft's cookie and what a save of that page
     posts (with its CSRF token), as a line for the wrk script."""
     answers = answers_for(number)
     slugs = list(answers)
-    headers = {"X-Forwarded-For": applicant_address(number), "X-Forwarded-Proto": "http"}
+    headers = {"X-Forwarded-For": client_address(number), "X-Forwarded-Proto": "http"}
     async with httpx.AsyncClient(
         base_url=base_url, headers=headers, timeout=30, verify=SSL_CONTEXT
     ) as client:
@@ -372,7 +375,7 @@ def staff_member(app, role: Role, number: int):
 def sign_in(base_url: str, staff, number: int, page: str) -> str:
     """Sign in for real (password, then the current code) and check that `page`
     opens; the session cookie, for wrk."""
-    headers = {"X-Forwarded-For": f"192.168.0.{number}", "X-Forwarded-Proto": "http"}
+    headers = {"X-Forwarded-For": f"127.0.2.{number}", "X-Forwarded-Proto": "http"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=30, verify=SSL_CONTEXT) as client:
         token = csrf_token(client.get("/admin/sign-in").text)
         response = client.post(

@@ -81,7 +81,8 @@ end
 
 local function address()
   sent = sent + 1
-  return string.format("10.%d.%d.%d", id % 256, math.floor(sent / 256) % 256, sent % 256)
+  -- loopback addresses (127.100.0.0 and up), like the applicants' in tests/live.py
+  return string.format("127.%d.%d.%d", 100 + id % 100, math.floor(sent / 256) % 256, sent % 256)
 end
 
 local function build(session)
