@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Integer, String, case, cast, delete, extract, func, insert, literal, select
 
-from portal.admin.case_forms import DISCLOSURE_OUTCOMES
+from portal.casework.outcomes import DISCLOSURE_OUTCOMES
 from portal.clock import as_utc
 from portal.database import lift_statement_timeout
 from portal.extensions import db

@@ -92,9 +92,9 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             applicant_type=scheme.applicant_type(answers),
             submitted_at=now,
             submitted_on=deadlines.local_date(now),
-            triage_due_at=deadlines.triage_due(now),
-            first_contact_due_at=deadlines.contact_due(now, current_force().contact_working_days),
-            completion_due_at=deadlines.completion_due(now, scheme.deadline_days),
+            **deadlines.for_application(
+                now, force=current_force(), deadline_days=scheme.deadline_days
+            ),
             answers=answers,
             **duplicate_keys(answers),
             **scheme.columns(answers),

@@ -1,7 +1,9 @@
 """Statutory deadlines, worked out in the force's own time (Europe/London):
-triage within 24 hours, first contact within 10 working days (England and
-Wales bank holidays excluded), completion by the end of the 28th (or 45th)
-day after the application was received."""
+triage within the force's `triage_hours`, first contact within its
+`contact_working_days` (England and Wales bank holidays excluded), completion
+by the end of the scheme's `deadline_days` (28 or 45) after the application
+was received. The force configuration and the scheme definition are the only
+sources of these numbers: the public pages print the same ones."""
 
 from __future__ import annotations
 
@@ -12,8 +14,6 @@ from zoneinfo import ZoneInfo
 import holidays
 
 LONDON = ZoneInfo("Europe/London")
-TRIAGE_HOURS = 24
-CONTACT_WORKING_DAYS = 10
 
 
 @cache
@@ -43,13 +43,22 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
-def triage_due(received: datetime) -> datetime:
-    return received + timedelta(hours=TRIAGE_HOURS)
+def triage_due(received: datetime, hours: int) -> datetime:
+    return received + timedelta(hours=hours)
 
 
-def contact_due(received: datetime, working_days: int = CONTACT_WORKING_DAYS) -> datetime:
+def contact_due(received: datetime, working_days: int) -> datetime:
     return end_of_local_day(add_working_days(local_date(received), working_days))
 
 
 def completion_due(received: datetime, days: int) -> datetime:
     return end_of_local_day(local_date(received) + timedelta(days=days))
+
+
+def for_application(received: datetime, *, force, deadline_days: int) -> dict[str, datetime]:
+    """Every deadline of a new case, as the columns that keep them."""
+    return {
+        "triage_due_at": triage_due(received, force.triage_hours),
+        "first_contact_due_at": contact_due(received, force.contact_working_days),
+        "completion_due_at": completion_due(received, deadline_days),
+    }

@@ -15,8 +15,9 @@ from flask.cli import AppGroup
 from sqlalchemy import insert
 
 from portal import analytics, application_stats, clock, crypto, deadlines
-from portal.admin.case_forms import OUTCOMES
+from portal.casework.outcomes import OUTCOMES
 from portal.extensions import db
+from portal.force import current_force
 from portal.journeys.engine import Page
 from portal.journeys.registry import SCHEMES
 from portal.models import Application, JourneyEvent
@@ -44,7 +45,7 @@ def pick(rng: random.Random, weighted):
     return rng.choices([v for v, _w in weighted], weights=[w for _v, w in weighted])[0]
 
 
-def application_row(rng, scheme, now, references):
+def application_row(rng, scheme, now, references, force):
     submitted = now - timedelta(days=rng.uniform(0, 730))
     reference = new_reference()
     while reference in references:
@@ -68,9 +69,7 @@ def application_row(rng, scheme, now, references):
         else "professional",
         "submitted_at": submitted,
         "submitted_on": deadlines.local_date(submitted),
-        "triage_due_at": deadlines.triage_due(submitted),
-        "first_contact_due_at": submitted + timedelta(days=14),
-        "completion_due_at": deadlines.completion_due(submitted, scheme.deadline_days),
+        **deadlines.for_application(submitted, force=force, deadline_days=scheme.deadline_days),
         "concern_types": [],
         "contact_channels": [],
         "communication_needs": [],
@@ -133,10 +132,11 @@ def seed(applications: int, *, seed_value: int = 1) -> tuple[int, int]:
     rng = random.Random(seed_value)  # noqa: S311  (synthetic data, repeatable on purpose)
     now = clock.utcnow()
     references: set[str] = set()
+    force = current_force()
     apps, events, total_events = [], [], 0
     for _n in range(applications):
         scheme = SCHEMES[pick(rng, SCHEME_MIX)]
-        row = application_row(rng, scheme, now, references)
+        row = application_row(rng, scheme, now, references, force)
         apps.append(row)
         online = row["channel"] == "online"
         if online:

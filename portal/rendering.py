@@ -87,9 +87,9 @@ def due_soon(due, now, days: int = 2) -> bool:
 
 
 def outcome_label(value: str) -> str:
-    from .admin.case_forms import OUTCOMES
+    from .casework.outcomes import OUTCOME_LABELS
 
-    return str(dict(OUTCOMES).get(value, value))
+    return str(OUTCOME_LABELS.get(value, value))
 
 
 def register(app: Flask) -> None:

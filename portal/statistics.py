@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal.admin.case_forms import OUTCOMES
 from portal.extensions import db
 from portal.journeys.registry import SCHEMES
 from portal.models import ApplicationStat, DailyStat
@@ -194,6 +193,3 @@ def closed_figures(applications: dict[str, dict[str, int]]) -> dict:
         "disclosed": applications.get("disclosed", {}).get("1", 0),
         "median_days": median_from_counts(days),
     }
-
-
-OUTCOME_LABELS = dict(OUTCOMES)

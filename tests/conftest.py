@@ -23,11 +23,13 @@ from portal.models import (
     DailyStat,
     Draft,
     JourneyEvent,
+    Role,
     SetupToken,
     Staff,
     StaffSession,
 )
 
+from .staff_support import StaffBrowser, make_staff
 from .support import Applicant
 
 
@@ -168,3 +170,19 @@ def served_database(app, tmp_path):
     if own is not app:
         with own.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def officer(app, clock):
+    """A disclosure officer, signed in."""
+    browser = StaffBrowser(app, make_staff(app, Role.OFFICER, name="Olive Officer"))
+    browser.sign_in(clock.now)
+    return browser
+
+
+@pytest.fixture
+def supervisor(app, clock):
+    """A supervisor, signed in."""
+    browser = StaffBrowser(app, make_staff(app, Role.SUPERVISOR, name="Sue Supervisor"))
+    browser.sign_in(clock.now)
+    return browser

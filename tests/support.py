@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from flask import Flask
 
+from portal.journeys.common import SAFE_DAYS, SAFE_PERIODS
+
 SCHEME = "right-to-ask"
 
 
@@ -163,7 +165,11 @@ SELF = {
     "concern-details": {"details": "He checks my phone.\nHe threatened me."},
     "children": {"children": "no"},
     "safe-contact": {"channels": ["phone", "in_person"], "phone": "07911 123456"},
-    "safe-times": {"safe_times": "Weekdays 9am to 12pm"},
+    "safe-times": {
+        "safe_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+        "safe_periods": ["morning"],
+        "safe_times": "",
+    },
     "voicemail": {"voicemail": "no"},
     "say-police": {"say_police": "no"},
     "communication": {"needs": ["none"]},
@@ -199,7 +205,10 @@ SOMEONE_ELSE = {
     "concern-details": {"details": "Follows her home."},
     "children": {"children": "yes", "details": "A boy aged 4"},
     "safe-contact": {"channels": ["email"], "email": "pat@example.com"},
-    "safe-times": {"safe_times": "Any time"},
+    "safe-times": {
+        "safe_days": [day for day, _label in SAFE_DAYS],
+        "safe_periods": [period for period, _label in SAFE_PERIODS],
+    },
     "say-police": {"say_police": "yes"},
     "communication": {"needs": ["interpreter"], "language": "Polish"},
 }

@@ -14,13 +14,13 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal import create_app, crypto, retention
-from portal.admin import casework
+from portal.casework import queries as casework
 from portal.config import ConfigError
 from portal.extensions import db
 from portal.models import Application, Role
 
+from .casework_support import submit
 from .staff_support import StaffBrowser, make_staff
-from .test_casework import submit
 
 NEW = base64.b64encode(b"\x02" * 32).decode()
 COLUMNS = ("subject_key", "applicant_key", "at_risk_key")

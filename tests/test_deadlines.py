@@ -28,7 +28,7 @@ def utc(*parts) -> datetime:
     ],
 )
 def test_first_contact_within_10_working_days(received, due):
-    result = deadlines.contact_due(received)
+    result = deadlines.contact_due(received, 10)
     assert result.astimezone(deadlines.LONDON).date() == due
     assert (result.astimezone(deadlines.LONDON).hour, result.minute) == (23, 59)
 
@@ -51,6 +51,7 @@ def test_completion_for_sarahs_law_is_45_days():
     assert due.astimezone(deadlines.LONDON).date() == date(2027, 1, 10)
 
 
-def test_triage_is_24_hours_exactly():
+def test_triage_is_the_forces_hours_exactly():
     received = utc(2026, 10, 24, 23, 30)  # the clocks go back the next night
-    assert deadlines.triage_due(received) == utc(2026, 10, 25, 23, 30)
+    assert deadlines.triage_due(received, 24) == utc(2026, 10, 25, 23, 30)
+    assert deadlines.triage_due(received, 48) == utc(2026, 10, 26, 23, 30)

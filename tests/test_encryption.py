@@ -13,9 +13,9 @@ from portal import crypto
 from portal.extensions import db
 from portal.models import Application, CaseRecord, Draft, Role, Staff
 
+from .casework_support import TRIAGE, record
 from .staff_support import StaffBrowser, make_staff
 from .support import SELF, SOMEONE_ELSE, Applicant, complete, page_url
-from .test_casework import TRIAGE, record
 
 SENTINELS = {
     "applicant": "Quentin Sentinelapplicant",

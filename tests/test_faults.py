@@ -19,11 +19,11 @@ from sqlalchemy import event, func, select, text
 from portal.extensions import db
 from portal.models import Application, CaseRecord, Draft, JourneyEvent, Role
 
+from .casework_support import TRIAGE, record, submit
 from .live import CHECK, CONFIRMATION, SSL_CONTEXT, HttpApplicant, csrf_token, serve
 from .live import reference_on as reference_in
 from .staff_support import StaffBrowser, make_staff
 from .support import SELF, Page, complete, page_url, reach
-from .test_casework import TRIAGE, record, submit
 
 INSERT_APPLICATION = "INSERT INTO application ("
 

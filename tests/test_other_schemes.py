@@ -61,7 +61,7 @@ SARAHS_LAW = {
     "contact-with-child": {"contact": "partner_of_parent"},
     "concern": {"concern": "He asks to babysit a lot."},
     "safe-contact": {"channels": ["email"], "email": "max@example.com"},
-    "safe-times": {"safe_times": "Evenings"},
+    "safe-times": {"safe_days": ["saturday"], "safe_periods": ["evening"]},
     "say-police": {"say_police": "yes"},
     "communication": {"needs": ["none"]},
 }

@@ -12,8 +12,8 @@ from portal import analytics
 from portal.extensions import db
 from portal.models import Application, ApplicationStat, AuditEvent, CaseRecord, DailyStat, Role
 
+from .casework_support import TRIAGE, record, submit
 from .staff_support import StaffBrowser, make_staff
-from .test_casework import TRIAGE, record, submit
 
 
 def counts(app, model) -> list[tuple]:

@@ -275,7 +275,7 @@ def test_application_counts_follow_the_case_and_a_rebuild_agrees(app, clock):
     from portal import application_stats
     from portal.models import ApplicationStat
 
-    from .test_casework import TRIAGE, record, submit
+    from .casework_support import TRIAGE, record, submit
 
     officer = StaffBrowser(app, make_staff(app, Role.OFFICER))
     officer.sign_in(clock.now)

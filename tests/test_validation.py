@@ -152,7 +152,15 @@ CASES = [
         {"channels": ["support_worker"]},
         ["Enter your support worker's name and how to contact them"],
     ),
-    ("safe-times", SELF, {}, ["Enter when it is safe to contact you"]),
+    (
+        "safe-times",
+        SELF,
+        {},
+        [
+            "Select the days when it is safe to contact you",
+            "Select the times of day when it is safe to contact you",
+        ],
+    ),
     ("voicemail", SELF, {}, ["Select yes if we can leave you a message"]),
     ("say-police", SELF, {}, ["Select yes if we can say we are the police"]),
     ("communication", SELF, {}, ["Select the help you need, or select 'No, I do not need help'"]),

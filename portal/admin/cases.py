@@ -14,14 +14,16 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import applications, audit, clock
+from portal.casework import engine, facts, queries
+from portal.casework.stages import DEADLINES, STAGES, STATUS_LABELS
 from portal.extensions import db
 from portal.journeys.registry import SCHEMES, scheme_for
 from portal.models import AuditEvent, Role, Staff
 
-from . import bp, casework
+from . import bp
 from .auth import role_required
 from .forms import ConfirmForm
-from .records import record_rows
+from .records import record_rows, record_values
 
 caseworkers = role_required(Role.OFFICER, Role.SUPERVISOR)
 supervisors = role_required(Role.SUPERVISOR)
@@ -34,7 +36,7 @@ KEY_IN_CHANNELS = [
 
 
 def case_or_404(case_id: int, *, for_change: bool = False):
-    case = casework.get_case(case_id, for_change=for_change)
+    case = queries.get_case(case_id, for_change=for_change)
     if case is None:
         abort(404)
     return case
@@ -57,16 +59,17 @@ def case_queue():
         "overdue": bool(args.get("overdue")),
         "reference": args.get("reference") or None,
     }
-    cases, total = casework.queue(page=page, **filters)
+    cases, total = queries.queue(page=page, **filters)
     return render_template(
         "admin/cases/queue.html",
         cases=cases,
         total=total,
         page=page,
-        pages=max(1, -(-total // casework.PER_PAGE)),
+        pages=max(1, -(-total // queries.PER_PAGE)),
         args=args,
         schemes=scheme_options(),
-        stages=casework.STAGE_LABELS,
+        stages=STATUS_LABELS,
+        next_due=engine.next_due,
         now=clock.utcnow(),
     )
 
@@ -83,12 +86,16 @@ def case_view(case_id: int):
         case=case,
         scheme=scheme,
         sections=scheme.sections(case.answers),
-        stages=casework.STAGES,
-        refusal=lambda kind: casework.refusal(case, casework.STAGES[kind], current_user),
-        records=[(r, record_rows(r)) for r in casework.records(case)],
-        duplicates=casework.possible_duplicates(case),
-        duplicates_of=casework.duplicates_of(case),
-        stage_labels=casework.STAGE_LABELS,
+        stages=STAGES,
+        refusal=lambda kind: engine.refusal(case, STAGES[kind], current_user),
+        records=[(r, record_rows(r)) for r in facts.records(case)],
+        returned=facts.return_of(case),
+        departures=engine.departures(case),
+        duplicates=queries.possible_duplicates(case),
+        duplicates_of=queries.duplicates_of(case),
+        stage_labels=STATUS_LABELS,
+        next_due=engine.next_due(case),
+        deadlines=DEADLINES.values(),
         form=ConfirmForm(),
         now=clock.utcnow(),
     )
@@ -97,44 +104,61 @@ def case_view(case_id: int):
 @bp.route("/cases/<int:case_id>/record/<kind>", methods=["GET", "POST"])
 @caseworkers
 def case_record(case_id: int, kind: str):
-    case = case_or_404(case_id, for_change=request.method == "POST")
-    stage = casework.STAGES.get(kind)
+    stage = STAGES.get(kind)
     if stage is None:
         abort(404)
-    refused = casework.refusal(case, stage, current_user)
+    case = case_or_404(case_id, for_change=request.method == "POST")
+    refused = engine.refusal(case, stage, current_user)
     if refused:
-        return render_template("admin/cases/refused.html", case=case, message=refused), 409
-    form = stage.form(formdata=request.form if request.method == "POST" else None)
-    form.safe_channels = set(case.contact_channels or [])
-    if "late_reason" in form and not casework.is_late(case, kind, clock.utcnow()):
-        del form.late_reason
-    if request.method == "POST" and form.validate() and stage_checks(case, kind, form):
-        casework.record(case, stage, form.answers(), current_user)
-        db.session.commit()
-        return redirect(url_for("admin.case_view", case_id=case.id))
+        return refused_page(case, refused)
+    now = clock.utcnow()
+    if request.method == "GET":
+        return record_page(case, stage, stage_form(case, stage, now))
+    form = stage_form(case, stage, now, request.form)
+    if form.validate():
+        data = form.answers()
+        if stage.shows:
+            data[stage.shows] = request.form.get(stage.shows, "")
+        result = engine.act(case, kind, data, current_user, now)
+        if result.record is not None:
+            db.session.commit()
+            return redirect(url_for("admin.case_view", case_id=case.id))
+        if result.refused:
+            return refused_page(case, result.refused)
+        if stage.shows in result.problems:  # what the page showed has changed: show it anew
+            return record_page(case, stage, stage_form(case, stage, now), changed=True), 409
+        for name, message in result.problems.items():
+            form[name].errors.append(message)
+    return record_page(case, stage, form)
+
+
+def stage_form(case, stage, now, formdata=None):
+    """The stage's form, without the reasons the rules show are not needed."""
+    form = stage.form(formdata=formdata)
+    for name in engine.unasked(case, stage, now):
+        del form[name]
+    return form
+
+
+def record_page(case, stage, form, changed: bool = False):
     return render_template(
         "admin/cases/record.html",
         case=case,
         stage=stage,
         form=form,
         errors=form.error_list(),
+        changed=changed,
+        shown=facts.current_decision(case) if stage.shows == "decision" else None,
+        checks=facts.checks(case),
+        record_rows=record_rows,
+        record_values=record_values,
+        sections=scheme_for(case).sections(case.answers) if stage.kind == "contact" else [],
         back_link=url_for("admin.case_view", case_id=case.id),
     )
 
 
-def stage_checks(case, kind: str, form) -> bool:
-    """Rules that need the case as well as the form."""
-    if kind == "closure":
-        problem = casework.outcome_problem(case, form.outcome.data)
-        if problem:
-            form.outcome.errors.append(problem)
-            return False
-    if kind == "triage" and form.decision.data == "duplicate":
-        other = casework.find_by_reference(form.duplicate_reference.data or "")
-        if other is None or other.id == case.id:
-            form.duplicate_reference.errors.append(str(_l("Enter the reference of another case")))
-            return False
-    return True
+def refused_page(case, message: str):
+    return render_template("admin/cases/refused.html", case=case, message=message), 409
 
 
 @bp.post("/cases/<int:case_id>/claim")
@@ -143,10 +167,10 @@ def case_claim(case_id: int):
     case_or_404(case_id)
     if not ConfirmForm(formdata=request.form).validate():
         abort(400)
-    won = casework.claim(case_id, current_user)
+    won = queries.claim(case_id, current_user)
     db.session.commit()
     if not won:
-        case = casework.get_case(case_id)
+        case = queries.get_case(case_id)
         db.session.refresh(case)
         owner = case.assigned_to.name if case.assigned_to else ""
         return render_template(
@@ -161,7 +185,7 @@ def case_claim(case_id: int):
 @supervisors
 def case_assign(case_id: int):
     case = case_or_404(case_id, for_change=request.method == "POST")
-    staff = casework.staff_choices()
+    staff = queries.staff_choices()
     error = None
     if request.method == "POST":
         if not ConfirmForm(formdata=request.form).validate():
@@ -171,7 +195,7 @@ def case_assign(case_id: int):
         if target is None and chosen != "nobody":
             error = str(_l("Select who to assign the case to"))
         else:
-            casework.assign(case, target, current_user, request.form.get("reason") or None)
+            queries.assign(case, target, current_user, request.form.get("reason") or None)
             db.session.commit()
             return redirect(url_for("admin.case_view", case_id=case.id))
     return render_template(
@@ -190,7 +214,7 @@ def case_not_duplicate(case_id: int, other_id: int):
     case, other = case_or_404(case_id, for_change=True), case_or_404(other_id)
     if not ConfirmForm(formdata=request.form).validate():
         abort(400)
-    casework.dismiss_duplicate(case, other, current_user)
+    queries.dismiss_duplicate(case, other, current_user)
     db.session.commit()
     return redirect(url_for("admin.case_view", case_id=case.id))
 
@@ -206,7 +230,7 @@ def case_audit(case_id: int):
         case=case,
         events=events,
         names=staff_names(events),
-        reasons=casework.audit_reasons(events),
+        reasons=queries.audit_reasons(events),
         title=case.reference,
         back_link=url_for("admin.case_view", case_id=case.id),
     )
@@ -225,7 +249,7 @@ def staff_audit(staff_id: int):
         case=None,
         events=events,
         names=staff_names(events),
-        reasons=casework.audit_reasons(events),
+        reasons=queries.audit_reasons(events),
         title=staff.name,
         back_link=url_for("admin.case_queue"),
     )
@@ -281,7 +305,7 @@ def export_case(case) -> dict:
             "recorded_by": r.recorded_by.email,
             "data": r.data,
         }
-        for r in casework.records(case)
+        for r in facts.records(case)
     ]
     return exported
 
@@ -303,7 +327,7 @@ QUEUE_COLUMNS = (
 @bp.get("/cases/export.csv")
 @supervisors
 def queue_export():
-    cases, _total = casework.queue(page=1)
+    cases, _total = queries.queue(page=1)
     audit.record("queue_exported", actor=current_user, format="csv", rows=len(cases))
     db.session.commit()
     out = io.StringIO()

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import clock, deadlines
 from portal import statistics as stats
+from portal.casework.outcomes import OUTCOME_LABELS
 from portal.journeys.registry import SCHEMES
 from portal.models import Role
 from portal.statistics import Period, Table, rate, suppress
@@ -163,7 +164,7 @@ def outcomes(period: Period, applications: dict) -> Table:
         applications,
         labels={
             "None": str(_l("Still open")),
-            **{k: str(v) for k, v in stats.OUTCOME_LABELS.items()},
+            **{k: str(v) for k, v in OUTCOME_LABELS.items()},
         },
     )
     figures = stats.closed_figures(applications)

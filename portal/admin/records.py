@@ -6,30 +6,37 @@ from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
 
+from portal.casework.stages import STAGES
 from portal.extensions import db
 from portal.models import CaseRecord, Staff
-
-from .casework import STAGES
 
 
 def record_rows(row: CaseRecord) -> list[tuple[str, str]]:
     if row.kind == "assignment":
         return assignment_rows(row)
+    return [(label, value) for _name, label, value in record_fields(row)]
+
+
+def record_values(row: CaseRecord) -> dict[str, str]:
+    """What a record holds, shown as on its form, by field name."""
+    return {name: value for name, _label, value in record_fields(row)}
+
+
+def record_fields(row: CaseRecord) -> list[tuple[str, str, str]]:
     stage = STAGES.get(row.kind)
     if stage is None:
         return []
     form = stage.form(formdata=None, meta={"csrf": False}, context=defaultdict(str))
-    rows = []
-    for field in form.answer_fields():
-        if field.name in row.data and row.data[field.name] not in (None, "", []):
-            rows.append(
-                (str(field.short_name or field.label.text), field.display(row.data[field.name]))
-            )
-    return rows
+    data = row.data or {}
+    return [
+        (field.name, str(field.short_name or field.label.text), field.display(data[field.name]))
+        for field in form.answer_fields()
+        if data.get(field.name) not in (None, "", [])
+    ]
 
 
 def assignment_rows(row: CaseRecord) -> list[tuple[str, str]]:
-    """A reassignment that came with a reason (see casework.assign)."""
+    """A reassignment that came with a reason (see casework.queries.assign)."""
     data = row.data or {}
     if not data:
         return []  # erased under the retention rules

@@ -133,16 +133,49 @@ class SafeContactForm(QuestionForm):
     )
 
 
+SAFE_DAYS = [
+    ("monday", _l("Monday")),
+    ("tuesday", _l("Tuesday")),
+    ("wednesday", _l("Wednesday")),
+    ("thursday", _l("Thursday")),
+    ("friday", _l("Friday")),
+    ("saturday", _l("Saturday")),
+    ("sunday", _l("Sunday")),
+]
+SAFE_PERIODS = [
+    ("morning", _l("Morning, 8am to midday")),
+    ("afternoon", _l("Afternoon, midday to 5pm")),
+    ("evening", _l("Evening, 5pm to 9pm")),
+    ("night", _l("Night, 9pm to 8am")),
+]
+# The hours each period covers, from (inclusive) and to (exclusive), in London
+# time; night runs past midnight. Officers' contact attempts are held against them.
+PERIOD_HOURS = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21), "night": (21, 8)}
+
+
+SAFE_TIMES_HEADING = _l("When is it safe to contact you?")
+
+
 class SafeTimesForm(QuestionForm):
+    safe_days = MultiChoiceAnswer(
+        _l("Which days are safe?"),
+        short=_l("Safe days"),
+        choices=SAFE_DAYS,
+        hint=_l("Select all that apply."),
+        required=_l("Select the days when it is safe to contact you"),
+    )
+    safe_periods = MultiChoiceAnswer(
+        _l("Which times of day are safe?"),
+        short=_l("Safe times of day"),
+        choices=SAFE_PERIODS,
+        hint=_l("Select all that apply."),
+        required=_l("Select the times of day when it is safe to contact you"),
+    )
     safe_times = TextAreaAnswer(
-        _l("When is it safe to contact you?"),
-        short=_l("Safe times to contact you"),
-        required=_l("Enter when it is safe to contact you"),
+        _l("Is there anything else we should know about when it is safe? (optional)"),
+        short=_l("More about safe times"),
         max_length=500,
-        hint=_l(
-            "For example, weekdays between 9am and midday. "
-            "Tell us about any times that are not safe."
-        ),
+        hint=_l("For example, not during school holidays, or only after 10am on Mondays."),
         params={"rows": 3},
     )
 

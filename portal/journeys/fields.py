@@ -211,6 +211,49 @@ class WholeNumberAnswer(TextField):
             self.errors.append(self.range_message)
 
 
+TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?")
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day as people write it (14:30, 2.30pm, 9am, 12 noon) as
+    HH:MM on the 24-hour clock, or None when it is not one."""
+    text = " ".join(text.lower().split())
+    for word in ("12 noon", "noon", "12 midday", "midday"):
+        text = text.replace(word, "12pm")
+    match = TIME.fullmatch(text)
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match[2] is None:
+        return None  # "9" alone could be morning or evening
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+class TimeAnswer(TextField):
+    """A time of day, in a text box (the Design System has no time input)."""
+
+    def __init__(self, label, *, invalid, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        params = {"classes": "govuk-input--width-5", "spellcheck": False}
+        super().__init__(label, params=params, **kwargs)
+        self.invalid_message = invalid
+
+    def post_validate(self, form, validation_stopped):
+        if validation_stopped or not self.data:
+            return
+        parsed = parse_time(self.data)
+        if parsed is None:
+            self.errors.append(self.invalid_message)
+        else:
+            self.data = parsed
+
+
 class ChoiceAnswer(PortalField, RadioField):
     """Radios. An answer that is not one of the choices gets the required message."""
 

@@ -27,8 +27,8 @@ from portal.demo import seed
 from portal.extensions import db
 from portal.models import Role
 
+from ..casework_support import DECISION, DISCLOSURE, TRIAGE, submit
 from ..staff_support import PASSWORD
-from ..test_casework import DECISION, DISCLOSURE, TRIAGE, submit
 from .back_office import HOME, dated_today, path_of, record, sign_in
 from .back_office import submit as press_submit
 from .test_axe import Scanner

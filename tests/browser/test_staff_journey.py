@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from portal.models import Application, Role, StaffSession
 
-from ..test_casework import CONTACT, DECISION, DISCLOSURE, TRIAGE
+from ..casework_support import CONTACT, DECISION, DISCLOSURE, TRIAGE
 from .back_office import (
     HOME,
     dated_today,

@@ -1,44 +1,23 @@
 """What each stage of a case records: one form a stage, fields that carry their
-own messages (as on the public side), kept as structured JSON."""
+own messages (as on the public side), kept as structured JSON. Rules that need
+the case as well as the form are the stages' own (see stages.py)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
 from portal.journeys.common import CONTACT_CHANNELS, YES_NO
-from portal.journeys.fields import ChoiceAnswer, DateAnswer, TextAreaAnswer, TextField
+from portal.journeys.fields import ChoiceAnswer, DateAnswer, TextAreaAnswer, TextField, TimeAnswer
 from portal.journeys.forms import QuestionForm
 
-OUTCOMES = [
-    ("disclosed_to_person_at_risk", _l("Disclosure made to the person at risk")),
-    ("disclosed_to_third_party", _l("Disclosure made to a third party best placed to protect")),
-    ("no_information", _l("No disclosure: no relevant information held")),
-    ("threshold_not_met", _l("No disclosure: information held but the threshold was not met")),
-    ("outside_scheme", _l("Not progressed: outside the scheme")),
-    ("withdrawn", _l("Withdrawn by the applicant")),
-    ("no_contact", _l("Applicant could not be contacted")),
-    ("identity_not_verified", _l("Identity not verified")),
-    ("duplicate", _l("Duplicate of an existing case")),
-    ("transferred", _l("Transferred to another force")),
-    ("misuse", _l("Suspected misuse of the scheme")),
-]
-DISCLOSURE_OUTCOMES = {"disclosed_to_person_at_risk", "disclosed_to_third_party"}
-
-# A triage that does not proceed closes the case with this outcome.
-TRIAGE_CLOSES = {
-    "duplicate": "duplicate",
-    "transferred": "transferred",
-    "not_in_scope": "outside_scheme",
-    "withdrawn": "withdrawn",
-    "misuse": "misuse",
-}
+from .outcomes import OUTCOMES
 
 YES_PARTLY_NO = [("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No"))]
 
 
-def reason(label, required):
+def reason(label, required, short=None):
     return TextAreaAnswer(
-        label, short=_l("Reason"), required=required, max_length=2000, params={"rows": 3}
+        label, short=short or _l("Reason"), required=required, max_length=2000, params={"rows": 3}
     )
 
 
@@ -55,12 +34,12 @@ def when(label, short, required):
 
 class LateForm(QuestionForm):
     """Forms whose stage has a statutory deadline: recording it late needs a
-    justification (a departure from the guidance, which is reported)."""
+    justification (a departure from the guidance, which is reported). The
+    field is asked only when the deadline has passed (see stages.LATE)."""
 
     late_reason = TextAreaAnswer(
         _l("Why was the deadline missed?"),
         short=_l("Why the deadline was missed"),
-        required=_l("Enter why the deadline was missed"),
         max_length=2000,
         hint=_l("This is recorded as a departure from the statutory guidance."),
         params={"rows": 3},
@@ -146,9 +125,14 @@ class TriageForm(LateForm):
 
 
 class ContactForm(LateForm):
-    reveals = {}
-
     contacted_on = when(_l("Date of the attempt"), _l("Date"), _l("Enter the date of the attempt"))
+    contacted_time = TimeAnswer(
+        _l("Time of the attempt"),
+        short=_l("Time"),
+        required=_l("Enter the time of the attempt"),
+        invalid=_l("Enter the time of the attempt like 9:30am or 14:30"),
+        hint=_l("For example, 9:30am or 14:30"),
+    )
     channel = ChoiceAnswer(
         _l("How did you try to contact them?"),
         short=_l("Channel"),
@@ -166,21 +150,22 @@ class ContactForm(LateForm):
         ],
         required=_l("Select the result"),
     )
+    police_named = ChoiceAnswer(
+        _l("Did you say it was the police?"),
+        short=_l("Said it was the police"),
+        choices=YES_NO,
+        required=_l("Select yes if you said it was the police"),
+    )
     override_reason = TextAreaAnswer(
-        _l("Why did you use a way the applicant did not say was safe?"),
-        short=_l("Reason for using an unsafe channel"),
+        _l("If this went outside what the applicant said is safe, why?"),
+        short=_l("Why it went outside what the applicant said is safe"),
         max_length=1000,
+        hint=_l(
+            "Only if you had to, for example because someone was at immediate risk. "
+            "This is reported as a departure from the applicant's safe contact."
+        ),
         params={"rows": 3},
     )
-
-    def check(self, active: set[str]) -> bool:
-        unsafe = self.channel.data and self.channel.data not in self.safe_channels
-        if unsafe and not self.override_reason.data:
-            self.override_reason.errors.append(
-                str(_l("The applicant did not say this way is safe: enter why you are using it"))
-            )
-            return False
-        return True
 
 
 class IdentityForm(QuestionForm):
@@ -302,12 +287,37 @@ class DecisionForm(QuestionForm):
         max_length=2000,
         params={"rows": 3},
     )
-    rationale = reason(_l("Rationale"), _l("Enter the rationale for the decision"))
+    rationale = reason(
+        _l("Rationale"), _l("Enter the rationale for the decision"), short=_l("Rationale")
+    )
+    checks_override_reason = TextAreaAnswer(
+        _l("Some checks are still awaiting a reply: why decide now?"),
+        short=_l("Why decided before every check replied"),
+        max_length=2000,
+        hint=_l("This is reported as a departure from the statutory guidance."),
+        params={"rows": 3},
+    )
 
 
 class SignOffForm(QuestionForm):
+    reveals = {"verdict": {"approve": ("comment",), "return": ("return_reason",)}}
+
+    verdict = ChoiceAnswer(
+        _l("Your decision"),
+        short=_l("Sign-off"),
+        choices=[("approve", _l("Approve")), ("return", _l("Return to the officer"))],
+        required=_l("Select approve or return to the officer"),
+    )
     comment = TextAreaAnswer(
         _l("Comment (optional)"), short=_l("Comment"), max_length=2000, params={"rows": 3}
+    )
+    return_reason = TextAreaAnswer(
+        _l("What needs to change?"),
+        short=_l("Returned because"),
+        required=_l("Enter what needs to change before you can approve it"),
+        max_length=2000,
+        hint=_l("The officer sees this on the case and in their queue."),
+        params={"rows": 3},
     )
 
 

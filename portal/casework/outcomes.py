@@ -1,0 +1,30 @@
+"""The outcome taxonomy: one outcome closes each case (DESIGN.md section 2)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+OUTCOMES = [
+    ("disclosed_to_person_at_risk", _l("Disclosure made to the person at risk")),
+    ("disclosed_to_third_party", _l("Disclosure made to a third party best placed to protect")),
+    ("no_information", _l("No disclosure: no relevant information held")),
+    ("threshold_not_met", _l("No disclosure: information held but the threshold was not met")),
+    ("outside_scheme", _l("Not progressed: outside the scheme")),
+    ("withdrawn", _l("Withdrawn by the applicant")),
+    ("no_contact", _l("Applicant could not be contacted")),
+    ("identity_not_verified", _l("Identity not verified")),
+    ("duplicate", _l("Duplicate of an existing case")),
+    ("transferred", _l("Transferred to another force")),
+    ("misuse", _l("Suspected misuse of the scheme")),
+]
+OUTCOME_LABELS = dict(OUTCOMES)
+DISCLOSURE_OUTCOMES = frozenset({"disclosed_to_person_at_risk", "disclosed_to_third_party"})
+
+# A triage decision that does not proceed closes the case with this outcome.
+TRIAGE_CLOSES = {
+    "duplicate": "duplicate",
+    "transferred": "transferred",
+    "not_in_scope": "outside_scheme",
+    "withdrawn": "withdrawn",
+    "misuse": "misuse",
+}

@@ -1,0 +1,180 @@
+"""Casework's data access: finding cases, the queue, claiming and
+assigning, possible duplicates, and the reasons behind audit rows. Plain
+functions; the caller commits. The rules are in stages.py and engine.py."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select, update
+
+from portal import audit, clock
+from portal.extensions import db
+from portal.models import Application, CaseRecord, Role, Staff
+
+from . import facts
+from .engine import new_record, reason_of
+from .stages import DEADLINES
+
+PER_PAGE = 50
+
+
+def get_case(case_id: int, *, for_change: bool = False) -> Application | None:
+    """The case; `for_change` locks its row until the transaction ends, so two
+    officers changing one case take turns, and the second sees the first's
+    change before the rules are checked (SQLite's BEGIN IMMEDIATE already
+    serialises every transaction)."""
+    if not for_change:
+        return db.session.get(Application, case_id)
+    return db.session.get(Application, case_id, with_for_update=True, populate_existing=True)
+
+
+def find_by_reference(reference: str) -> Application | None:
+    query = select(Application).where(Application.reference == reference.strip().upper())
+    return db.session.scalars(query).one_or_none()
+
+
+def queue(
+    *,
+    scheme: str | None = None,
+    stage: str | None = None,
+    assigned_to: int | None = None,
+    unassigned: bool = False,
+    overdue: bool = False,
+    reference: str | None = None,
+    page: int = 1,
+) -> tuple[list[Application], int]:
+    """Open cases: those needing triage first (oldest due first), then the rest
+    by completion date. A search by reference finds a closed case too."""
+    query = select(Application).where(Application.closed_at.is_(None))
+    if reference:
+        query = select(Application).where(Application.reference == reference.strip().upper())
+    if scheme:
+        code, _, route = scheme.partition(":")
+        query = query.where(Application.scheme == code, Application.route == route)
+    if stage:
+        query = query.where(Application.stage == stage)
+    if assigned_to:
+        query = query.where(Application.assigned_to_id == assigned_to)
+    if unassigned:
+        query = query.where(Application.assigned_to_id.is_(None))
+    if overdue:
+        now = clock.utcnow()
+        query = query.where(
+            or_(
+                *(
+                    getattr(Application, d.met).is_(None) & (getattr(Application, d.due) < now)
+                    for d in DEADLINES.values()
+                )
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    ordered = (
+        query.order_by(
+            Application.triaged_at.is_not(None),
+            Application.triage_due_at,
+            Application.completion_due_at,
+            Application.id,
+        )
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
+    return list(db.session.scalars(ordered)), total
+
+
+def staff_choices() -> list[Staff]:
+    query = select(Staff).where(
+        Staff.active.is_(True), Staff.role.in_([Role.OFFICER.value, Role.SUPERVISOR.value])
+    )
+    return list(db.session.scalars(query.order_by(Staff.name)))
+
+
+def audit_reasons(events) -> dict[int, str]:
+    """Each audit event's reason, opened from the sealed record it points at
+    (and gone once retention has erased that record)."""
+    uids = {event.detail.get("reason_in") for event in events} - {None}
+    if not uids:
+        return {}
+    rows = db.session.scalars(select(CaseRecord).where(CaseRecord.uid.in_(uids)))
+    reasons = {row.uid: reason_of(row) for row in rows}
+    return {
+        event.id: reasons[event.detail["reason_in"]]
+        for event in events
+        if reasons.get(event.detail.get("reason_in"))
+    }
+
+
+def claim(case_id: int, staff: Staff) -> bool:
+    """Take an unassigned case. Of two officers claiming at once, exactly one wins."""
+    result = db.session.execute(
+        update(Application)
+        .where(Application.id == case_id, Application.assigned_to_id.is_(None))
+        .values(assigned_to_id=staff.id),
+        execution_options={"synchronize_session": False},
+    )
+    won = result.rowcount == 1
+    if won:
+        audit.record(
+            "case_claimed",
+            actor=staff,
+            application_id=case_id,
+            changes={"assigned_to_id": [None, staff.id]},
+        )
+    return won
+
+
+def assign(case: Application, to: Staff | None, by: Staff, reason: str | None) -> None:
+    old = case.assigned_to_id
+    case.assigned_to_id = to.id if to else None
+    detail = {}
+    if reason:  # kept sealed, as a record of its own (see engine.record)
+        data = {"assignment_reason": reason, "assigned_to_id": case.assigned_to_id}
+        detail["reason_in"] = new_record(case, "assignment", data, by, clock.utcnow()).uid
+    audit.record(
+        "case_assigned",
+        actor=by,
+        application_id=case.id,
+        changes={"assigned_to_id": [old, case.assigned_to_id]},
+        **detail,
+    )
+
+
+def possible_duplicates(case: Application) -> list[tuple[Application, list[str]]]:
+    """Other cases about the same people, unless an officer has dismissed them.
+    Each person is looked up under every blind index key in the ring, so cases
+    indexed under an older key still match while `keys reindex` catches up."""
+    from portal.applications import duplicate_lookups
+
+    keys = {
+        "subject_key": _l("same subject"),
+        "applicant_key": _l("same applicant"),
+        "at_risk_key": _l("same person at risk"),
+    }
+    matches: dict[int, tuple[Application, list[str]]] = {}
+    dismissed = {r.data.get("other_id") for r in facts.records(case, "not_duplicate")}
+    lookups = duplicate_lookups(case.answers or {})
+    for name, why in keys.items():
+        value = getattr(case, name)
+        if not value:
+            continue
+        values = sorted({value, *lookups[name]})
+        query = (
+            select(Application)
+            .where(getattr(Application, name).in_(values), Application.id != case.id)
+            .order_by(Application.id)
+        )
+        for other in db.session.scalars(query.limit(20)):
+            if other.id not in dismissed:
+                matches.setdefault(other.id, (other, []))[1].append(str(why))
+    return list(matches.values())
+
+
+def duplicates_of(case: Application) -> list[Application]:
+    query = select(Application).where(Application.duplicate_of_id == case.id)
+    return list(db.session.scalars(query.order_by(Application.id)))
+
+
+def dismiss_duplicate(case: Application, other: Application, staff: Staff) -> None:
+    new_record(case, "not_duplicate", {"other_id": other.id}, staff, clock.utcnow())
+    audit.record(
+        "case_duplicate_dismissed", actor=staff, application_id=case.id, other=other.reference
+    )
