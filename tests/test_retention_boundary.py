@@ -1,0 +1,96 @@
+"""The retention boundary: a closed case's personal data is erased once it has
+been closed for just over RETENTION_CASE_YEARS, and kept until then. "Just
+under" is a day short of the period counted in 365-day years; "just over" is a
+day past the same date that many calendar years on, so either reading of a
+year agrees on both sides."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from portal import retention
+from portal.extensions import db
+from portal.models import Application, CaseRecord, Role
+
+from .staff_support import make_staff
+from .staff_walk import send_application
+
+# Leap days between the two sides of the boundary, or not.
+NOTE = {"note": "Spoke to Quorra Witness"}
+NOWS = [datetime(2026, 12, 1, 12, tzinfo=UTC), datetime(2024, 3, 1, 12, tzinfo=UTC)]
+
+
+def years_before(moment: datetime, years: int) -> datetime:
+    return moment.replace(year=moment.year - years)
+
+
+def closed_case(app, clock, closed_at: datetime, officer_id: int) -> int:
+    """A case sent a week before it closed, with a record of what an officer wrote."""
+    now, clock.now = clock.now, closed_at - timedelta(days=7)
+    case_id = send_application(app)
+    clock.now = now
+    with app.app_context():
+        case = db.session.get(Application, case_id)
+        case.closed_at = closed_at
+        db.session.add(
+            CaseRecord(
+                uid=secrets.token_hex(16),
+                application_id=case_id,
+                kind="note",
+                data=NOTE,
+                recorded_by_id=officer_id,
+                recorded_at=closed_at,
+            )
+        )
+        db.session.commit()
+    return case_id
+
+
+def erased(app, case_id: int) -> bool:
+    with app.app_context():
+        case = db.session.get(Application, case_id)
+        records = [r.data for r in case.records]
+        if case.erased_at is None:
+            assert case.answers["your-name"] and case.subject_key
+            assert all(record == NOTE for record in records)
+            return False
+        assert case.answers == {} and case.subject_key is None and case.applicant_key is None
+        assert all(record == {} for record in records)
+        return True
+
+
+def run_retention(app) -> str:
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("now", NOWS, ids=lambda now: now.date().isoformat())
+@pytest.mark.parametrize("years", [None, 2], ids=["default", "configured"])
+def test_a_closed_case_is_erased_just_after_the_period_and_not_before(
+    app, make_app, clock, now, years
+):
+    clock.now = now
+    if years is not None:
+        app = make_app(RETENTION_CASE_YEARS=years)
+    years = years or 6
+    assert app.config["RETENTION_CASE_YEARS"] == years
+    officer = make_staff(app, Role.OFFICER)
+    kept = closed_case(app, clock, now - timedelta(days=365 * years - 1), officer.id)
+    gone = closed_case(app, clock, years_before(now, years) - timedelta(days=1), officer.id)
+    assert "erased 1 closed cases" in run_retention(app)
+    assert erased(app, gone)
+    assert not erased(app, kept)
+
+
+def test_an_open_case_is_never_erased(app, clock):
+    clock.now = NOWS[0]
+    case_id = send_application(app)
+    clock.advance(days=365 * 20)
+    with app.app_context():
+        assert retention.due_for_erasure() == []
+    assert "erased 0 closed cases" in run_retention(app)
+    assert not erased(app, case_id)
