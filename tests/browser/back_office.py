@@ -6,7 +6,7 @@ recording a stage of a case.
 The accounts are made in the database before the test body runs (the
 `staff_accounts` fixture): a test body runs in the browser's thread and must
 not open an app context. The answers each stage records are those of
-tests/test_casework.py, dated today."""
+tests/casework_support.py, dated today."""
 
 from __future__ import annotations
 
@@ -27,11 +27,12 @@ def code_for(staff) -> str:
     return pyotp.TOTP(staff.totp_secret).now()
 
 
-def dated_today(data: dict) -> dict:
-    """Stage answers with every date in them moved to today, so that none is
-    in the future whenever the test runs. Today as the server sees it: the
-    date fields compare with date.today() in the same process."""
-    today = date.today()
+def dated_today(data: dict, day: date | None = None) -> dict:
+    """Stage answers with every date in them moved to today (or to `day`, on
+    or before today), so that none is in the future whenever the test runs.
+    Today as the server sees it: the date fields compare with date.today() in
+    the same process."""
+    today = day or date.today()
     parts = {"day": today.day, "month": today.month, "year": today.year}
     dated = dict(data)
     for name in data:
@@ -80,11 +81,16 @@ def sign_in_by_keyboard(user: KeyboardUser, staff) -> None:
 
 def record(page, case_id: int, kind: str, data: dict) -> None:
     """Record a stage without looking at its form (scanned already), as the
-    form would send it, with the page's own security token."""
-    token = page.evaluate("document.querySelector('input[name=csrf_token]').value")
+    form would send it, with the page's own security token (and, for a
+    sign-off, the decision the page shows)."""
+    hidden = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll(
+             '#main-content input[type=hidden], input[name=csrf_token]')]
+             .map(i => [i.name, i.value]))"""
+    )
     response = page.request.post(
         f"/admin/cases/{case_id}/record/{kind}",
-        data=urlencode({**data, "csrf_token": token}),
+        data=urlencode({**data, **hidden}),
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert response.ok and path_of(response) == f"/admin/cases/{case_id}", (
@@ -92,9 +98,12 @@ def record(page, case_id: int, kind: str, data: dict) -> None:
     )
 
 
-def record_by_keyboard(user: KeyboardUser, case_id: int, kind: str, data: dict) -> None:
-    """From the case page: Enter on the stage in the task list, the answers, Save."""
+def record_by_keyboard(user: KeyboardUser, case_id: int, kind: str, data: dict, check=None) -> None:
+    """From the case page: Enter on the stage in the task list, the answers,
+    Save. `check` looks at the stage's page before it is filled in."""
     user.press_enter_on(f'a.govuk-task-list__link[href="/admin/cases/{case_id}/record/{kind}"]')
+    if check:
+        check(user)
     user.fill(data)
     user.continue_()
     assert user.path == f"/admin/cases/{case_id}", f"{kind}: {user.errors()}"

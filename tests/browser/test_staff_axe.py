@@ -12,7 +12,9 @@ form is scanned as it comes and in its error state.
   last administrator) and changing a role (with its error).
 - Casework (a supervisor, as officers' pages are theirs too): the queue with
   and without filters, a case before and after its stages, each stage's form
-  with its error, a stage refused, assign (with its error), the audit trails
+  with its error, a stage refused, the sign-off page with the decision in
+  full (with its error, and after the decision changed under it), a case
+  with its decision returned, assign (with its error), the audit trails
   of a case and of a member of staff, keying in (with its error).
 - Statistics on a synthetic history (portal.demo.seed), with the error of
   wrong dates; home for the officer, the supervisor and the analyst; the
@@ -29,14 +31,14 @@ from portal.models import Role
 
 from ..casework_support import DECISION, DISCLOSURE, TRIAGE, submit
 from ..staff_support import PASSWORD
-from .back_office import HOME, dated_today, path_of, record, sign_in
+from .back_office import HOME, SUBMIT, dated_today, path_of, record, sign_in
 from .back_office import submit as press_submit
 from .test_axe import Scanner
 
 pytestmark = pytest.mark.browser
 
 SEEDED_APPLICATIONS = 300
-STAGE_FORMS = ("triage", "contact", "identity", "check", "decision")
+STAGE_FORMS = ("triage", "contact", "identity", "check", "note", "decision")
 
 
 @pytest.fixture
@@ -114,28 +116,44 @@ def test_no_sign_in_set_up_or_staff_administration_page_fails_axe(
     scanner.assert_no_violations()
 
 
-def scan_stages(scanner: Scanner, case_id: int) -> None:
+def scan_stages(scanner: Scanner, case_id: int, officer) -> None:
     """Each stage's form as it comes and in its error state, recording the
-    stages that the next ones need; a stage refused; the case at both ends."""
+    stages that the next ones need; a stage refused; the sign-off page with
+    the decision in full, after the decision changed under it, and the case
+    with its decision returned; the case at both ends. The supervisor scans;
+    the officer (`officer`, a page signed in) records the decisions, since
+    no one signs off their own."""
     page, case = scanner.page, f"/admin/cases/{case_id}"
     scanner.visit(case, form=False)
     assert page.get_by_role("heading", name="Possible duplicates").is_visible()
     page.goto(f"{case}/record/disclosure")
     assert page.locator("h1").inner_text() == "This cannot be done now"
     scanner.scan("refused")
+    officer.goto(case)
     for kind in STAGE_FORMS:
         scanner.visit(f"{case}/record/{kind}")
         if kind == "triage":
             record(page, case_id, kind, TRIAGE)
         elif kind == "decision":
-            record(page, case_id, kind, dated_today(DECISION))
-    scanner.visit(f"{case}/record/sign_off", form=False)  # nothing in it is required
-    record(page, case_id, "sign_off", {"comment": "Agreed"})
+            record(officer, case_id, kind, dated_today(DECISION))
+    scanner.visit(f"{case}/record/sign_off")
+    record(officer, case_id, "decision", dated_today(DECISION | {"what": "Changed"}))
+    page.check('input[name="verdict"][value="approve"]')
+    with page.expect_navigation():
+        page.click(SUBMIT)
+    assert "The decision changed while you had this page open" in page.content()
+    scanner.scan("the decision changed")
+    record(page, case_id, "sign_off", {"verdict": "return", "return_reason": "Say when"})
+    page.goto(case)
+    assert page.get_by_role("heading", name="Decision returned").is_visible()
+    scanner.scan("decision returned")
+    record(officer, case_id, "decision", dated_today(DECISION))
+    page.goto(f"{case}/record/sign_off")
+    record(page, case_id, "sign_off", {"verdict": "approve", "comment": "Agreed"})
     scanner.visit(f"{case}/record/disclosure")
     record(page, case_id, "disclosure", dated_today(DISCLOSURE))
     scanner.visit(f"{case}/record/closure")
     record(page, case_id, "closure", {"outcome": "disclosed_to_person_at_risk"})
-    scanner.visit(f"{case}/record/note")
     scanner.visit(f"{case}/record/reopen")
     page.goto(case)
     scanner.scan("closed, every stage recorded")
@@ -164,7 +182,7 @@ def test_no_casework_or_statistics_page_fails_axe(
     page.goto("/admin/cases?reference=ZZ2ZZ2ZZ")
     assert "No cases match." in page.locator("#main-content tbody").inner_text()
     scanner.scan("nothing found")
-    scan_stages(scanner, case_id)
+    scan_stages(scanner, case_id, officer)
     scanner.visit(f"/admin/cases/{case_id}/assign")
     scanner.visit(f"/admin/cases/{case_id}/audit", form=False)
     scanner.visit(f"/admin/staff/{supervisor.id}/audit", form=False)

@@ -4,8 +4,11 @@ Tab, arrow keys, Space, typing and Enter; never a click).
 A case from end to end: an applicant sends a Right to Ask application; an
 officer signs in (password, then the code from their authenticator app),
 finds the case in the queue by its reference, takes it, triages it, records
-a contact attempt by a way the applicant said is safe, and a decision to
-disclose; a supervisor, in a browser of their own, signs the decision off;
+a contact attempt by a way and at a time the applicant said are safe, and a
+decision to disclose; a supervisor, in a browser of their own, reads the
+decision in full on the sign-off page and returns it with a reason; the
+officer sees the reason and records a new decision, which the supervisor
+approves;
 the officer records the disclosure and closes the case with "Disclosure made
 to the person at risk"; and an analyst, signed in before it all began, sees
 the form sent and the outcome counted on the statistics (counts under 5 show
@@ -16,6 +19,8 @@ warning appears without waiting 13 minutes; "Stay signed in" (Enter, as
 the button has focus) asks the server for more time, and the session lives on."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -47,10 +52,18 @@ def open_statistics(user: KeyboardUser) -> None:
 
 
 def contact_attempt(safe_channels: list[str]) -> dict:
-    """A contact attempt by the first way the applicant said is safe."""
-    if not safe_channels:
-        return CONTACT | {"override_reason": "No safe way was given; the phone was the only one"}
-    return CONTACT | {"channel": safe_channels[0]}
+    """A contact attempt the way the applicant said is safe: the journeys'
+    answers choose Monday mornings, so the last Monday at 10:15."""
+    today = date.today()
+    monday = dated_today(CONTACT, today - timedelta(days=today.weekday()))
+    return monday | {"channel": safe_channels[0], "contacted_time": "10:15"}
+
+
+def shows_the_decision(user: KeyboardUser) -> None:
+    """The sign-off page: the decision in full, with who recorded it."""
+    shown = user.page.locator("#decision-in-force").inner_text()
+    assert "Two previous convictions" in shown and "DVDS panel" in shown
+    assert "Recorded by Olive Officer" in user.page.locator("#main-content").inner_text()
 
 
 def test_a_case_is_worked_from_application_to_statistics_by_keyboard(
@@ -80,7 +93,7 @@ def test_a_case_is_worked_from_application_to_statistics_by_keyboard(
     officer.press_enter_on(f'form[action="/admin/cases/{case_id}/claim"] button')
     assert summary(officer.page)["Assigned to"] == "Olive Officer"
     record_by_keyboard(officer, case_id, "triage", TRIAGE)
-    record_by_keyboard(officer, case_id, "contact", dated_today(contact_attempt(safe_channels)))
+    record_by_keyboard(officer, case_id, "contact", contact_attempt(safe_channels))
     record_by_keyboard(officer, case_id, "decision", dated_today(DECISION))
     assert summary(officer.page)["Stage"] == "Awaiting sign-off"
 
@@ -88,10 +101,20 @@ def test_a_case_is_worked_from_application_to_statistics_by_keyboard(
     sign_in_by_keyboard(supervisor, staff_accounts[Role.SUPERVISOR])
     supervisor.press_enter_on('a.govuk-service-navigation__link[href="/admin/cases"]')
     supervisor.press_enter_on(f'#main-content a[href="/admin/cases/{case_id}"]')
-    record_by_keyboard(supervisor, case_id, "sign_off", {"comment": "Agreed: lawful and necessary"})
-    assert summary(supervisor.page)["Stage"] == "Decision signed off"
+    returned = {"verdict": "return", "return_reason": "Say when it will be delivered"}
+    record_by_keyboard(supervisor, case_id, "sign_off", returned, check=shows_the_decision)
+    assert summary(supervisor.page)["Stage"] == "Decision returned"
 
-    officer.page.reload()  # the officer's case page, now the decision is signed off
+    officer.page.reload()  # the officer sees why, and decides again
+    assert "Say when it will be delivered" in officer.page.locator("#main-content").inner_text()
+    second = dated_today(DECISION | {"delivered_by": "DC Smith, within 2 days"})
+    record_by_keyboard(officer, case_id, "decision", second)
+    supervisor.page.reload()
+    approved = {"verdict": "approve", "comment": "Agreed: lawful and necessary"}
+    record_by_keyboard(supervisor, case_id, "sign_off", approved, check=shows_the_decision)
+    assert summary(supervisor.page)["Stage"] == "Decision approved"
+
+    officer.page.reload()  # the officer's case page, now the decision is approved
     record_by_keyboard(officer, case_id, "disclosure", dated_today(DISCLOSURE))
     record_by_keyboard(officer, case_id, "closure", {"outcome": OUTCOME})
     shown = summary(officer.page)
