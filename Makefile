@@ -9,7 +9,7 @@ STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 ASSETS := static/build/assets.json
 
-.PHONY: setup run serve test audit check-config lint migrate messages clean chromium bench
+.PHONY: setup run serve test audit check-config lint migrate messages clean chromium bench mutation
 
 setup: $(STAMP_PY) $(ASSETS) migrate chromium
 
@@ -80,6 +80,12 @@ bench: setup wrk
 	echo "== bench/load.py on PostgreSQL"; \
 	BENCH_DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/python bench/load.py || status=1; \
 	exit $$status
+
+# Mutation testing of the modules that hold the rules, each against the tests that cover it
+# (bench/mutation.py says how to add one); writes docs/mutation.md. Minutes, not part of CI.
+# MUTATION_TARGETS=deadlines,crypto runs some; MUTATION_SOURCE=HEAD mutates the last commit.
+mutation: setup
+	$(BIN)/python bench/mutation.py
 
 messages: $(STAMP_PY)
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o portal/translations/messages.pot .

@@ -1,0 +1,314 @@
+"""Mutation testing of the modules that hold the rules (`make mutation`).
+
+Each target below is one module (or some of its functions) and the tests that
+cover it. Every target runs mutmut on its own, in a copy of the project made
+outside the working tree, with only its tests selected; mutmut then runs, for
+each mutant, just those of the tests that reach the mutated function. The
+score of each target and every surviving mutant, with its diff, are written to
+docs/mutation.md; a survivor listed in EQUIVALENT is shown with the reason it
+cannot be told apart from the original.
+
+To add a module, add one entry to TARGETS, for example:
+
+    "casework": Target("portal/casework/rules.py", ("tests/test_casework.py",)),
+
+Settings (environment):
+  MUTATION_TARGETS  names from TARGETS, comma-separated (default: all)
+  MUTATION_SOURCE   "worktree" (default: the files as they are, committed or
+                    not) or a git revision such as HEAD (its committed files)
+  MUTATION_WORKDIR  where the copies go (default: a new temporary folder)
+  MUTATION_REPORT   where the report goes (default: docs/mutation.md)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mutmut.stats import status_by_exit_code
+
+ROOT = Path(__file__).resolve().parent.parent
+# Built by `make setup`, ignored by git, and needed by every page the tests render.
+BUILT = ("static/build",)
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str  # the module, from the project's root
+    tests: tuple[str, ...]  # the test files (or node ids) that cover it
+    functions: tuple[str, ...] = ()  # only these ("name" or "Class.method"); () for all
+
+    @property
+    def module(self) -> str:
+        return self.path.removesuffix(".py").replace("/", ".")
+
+    def patterns(self) -> list[str]:
+        """mutmut's names for this target's mutants."""
+        names = self.functions or ("*",)
+        return [f"{self.module}.{_mangled(name)}__mutmut_*" for name in names]
+
+
+def _mangled(name: str) -> str:
+    if name == "*":
+        return "x*"
+    owner, _, method = name.rpartition(".")
+    return f"xǁ{owner}ǁ{method}" if owner else f"x_{name}"
+
+
+TARGETS: dict[str, Target] = {
+    "deadlines": Target(
+        "portal/deadlines.py", ("tests/test_deadlines.py", "tests/test_deadlines_of_a_case.py")
+    ),
+    "crypto": Target(
+        "portal/crypto.py",
+        (
+            "tests/test_key_ring.py",
+            "tests/test_blind_index_secrecy.py",
+            "tests/test_encryption.py",
+        ),
+    ),
+    "blind indexes": Target(
+        "portal/applications.py",
+        ("tests/test_duplicate_keys.py", "tests/test_blind_index_secrecy.py"),
+        ("person_text", "duplicate_texts", "duplicate_keys", "duplicate_lookups"),
+    ),
+    "retention": Target(
+        "portal/retention.py", ("tests/test_retention.py", "tests/test_retention_boundary.py")
+    ),
+    "access control": Target(
+        "portal/admin/auth.py",
+        ("tests/test_access.py", "tests/test_staff_sign_in.py", "tests/test_csrf_staff.py"),
+    ),
+    "suppression": Target(
+        "portal/statistics.py", ("tests/test_statistics.py",), ("suppress", "rate")
+    ),
+    "suppression in charts": Target(
+        "portal/admin/dashboard.py", ("tests/test_chart_suppression.py",), ("bar_chart",)
+    ),
+    "security headers": Target(
+        "portal/security.py", ("tests/test_security_headers.py", "tests/test_no_store.py")
+    ),
+    "submission": Target(
+        "portal/applications.py",
+        (
+            "tests/test_submission.py",
+            "tests/test_submission_constraint.py",
+            "tests/test_faults.py::test_the_database_failing_at_accept_and_send_keeps_the_answers",
+        ),
+        ("submit", "reference_taken"),
+    ),
+}
+
+# Survivors that behave exactly as the original: (function, mutated line) -> why.
+EQUIVALENT: dict[tuple[str, str], str] = {}
+
+DETECTED = {"killed", "timeout", "caught by type check", "segfault"}
+
+
+@dataclass
+class Result:
+    name: str
+    target: Target
+    seconds: float
+    statuses: dict[str, str] = field(default_factory=dict)  # mutant -> status
+    diffs: dict[str, str] = field(default_factory=dict)  # survivor -> diff
+    error: str | None = None
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for status in self.statuses.values() if status in statuses)
+
+    @property
+    def survivors(self) -> list[str]:
+        return sorted(m for m, status in self.statuses.items() if status not in DETECTED)
+
+    def equivalent(self, mutant: str) -> str | None:
+        function = mutant.partition("__mutmut_")[0]
+        for line in added_lines(self.diffs.get(mutant, "")):
+            reason = EQUIVALENT.get((function, line))
+            if reason:
+                return reason
+        return None
+
+    @property
+    def score(self) -> float:
+        return 100 * self.count(*DETECTED) / max(1, len(self.statuses))
+
+
+def added_lines(diff: str) -> list[str]:
+    return [
+        line[1:].strip()
+        for line in diff.splitlines()
+        if line.startswith("+") and not line.startswith("+++")
+    ]
+
+
+def source_files(source: str) -> list[Path]:
+    if source == "worktree":
+        listed = git("ls-files", "--cached", "--others", "--exclude-standard", "-z")
+        return [Path(name) for name in listed.split("\0") if name and (ROOT / name).is_file()]
+    return []
+
+
+def git(*args: str, text: bool = True):
+    command = [shutil.which("git"), *args]
+    return subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=text).stdout  # noqa: S603
+
+
+def copy_project(source: str, to: Path) -> None:
+    """The project's files (not .venv, not node_modules), and the built assets."""
+    to.mkdir(parents=True)
+    if source == "worktree":
+        for name in source_files(source):
+            (to / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, to / name)
+    else:
+        with tarfile.open(fileobj=io.BytesIO(git("archive", source, text=False))) as archive:
+            archive.extractall(to, filter="data")
+    for name in BUILT:
+        shutil.copytree(ROOT / name, to / name, dirs_exist_ok=True)
+
+
+def configure(project: Path, target: Target) -> None:
+    """This checkout's [tool.mutmut] settings, with the target's module and tests."""
+    ours = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    settings = ours.get("tool", {}).get("mutmut", {})
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    settings |= {
+        "only_mutate": [target.path],
+        "pytest_add_cli_args_test_selection": list(target.tests),
+    }
+    kept, skipping = [], False
+    for line in text.splitlines():
+        if line.startswith("["):
+            skipping = line.strip() == "[tool.mutmut]"
+        if not skipping:
+            kept.append(line)
+    section = ["", "[tool.mutmut]", *(f"{k} = {json.dumps(v)}" for k, v in settings.items())]
+    pyproject.write_text("\n".join(kept + section) + "\n")
+
+
+def mutmut(project: Path, *args: str, log=None) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "mutmut", *args],
+        cwd=project,
+        stdout=log or subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
+def run_target(name: str, target: Target, workdir: Path, source: str) -> Result:
+    project = workdir / name.replace(" ", "-")
+    copy_project(source, project)
+    configure(project, target)
+    started = time.monotonic()
+    with open(project / "mutmut.log", "w") as log:
+        done = mutmut(project, "run", *target.patterns(), log=log)
+    result = Result(name, target, time.monotonic() - started)
+    meta = project / "mutants" / (target.path + ".meta")
+    if not meta.exists():
+        result.error = f"mutmut exited {done.returncode}; see {project / 'mutmut.log'}"
+        return result
+    codes = json.loads(meta.read_text())["exit_code_by_key"]
+    for mutant, code in codes.items():
+        if any(fnmatch.fnmatch(mutant, pattern) for pattern in target.patterns()):
+            result.statuses[mutant] = status_by_exit_code[code]
+    for mutant in result.survivors:
+        shown = mutmut(project, "show", mutant).stdout
+        result.diffs[mutant] = shown.partition("\n")[2].strip()
+    if done.returncode != 0:
+        result.error = f"mutmut exited {done.returncode}; see {project / 'mutmut.log'}"
+    return result
+
+
+def report(results: list[Result], seconds: float, source: str) -> str:
+    lines = [
+        "# Mutation testing",
+        "",
+        "Written by `make mutation` (bench/mutation.py, mutmut). Each module holding a rule is",
+        "mutated one small change at a time and its tests run against each change; a mutant that",
+        "no test notices has *survived*. Not part of CI: a run takes minutes, not seconds.",
+        "",
+        f"Last run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {source}, {seconds / 60:.1f} minutes "
+        f"on {os.cpu_count()} cores, SQLite.",
+        "",
+        "| Target | Module | Mutants | Killed | Timed out | Survived | Equivalent | Score |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        equivalent = sum(1 for m in r.survivors if r.equivalent(m))
+        scope = r.target.path + (
+            f" ({', '.join(r.target.functions)})" if r.target.functions else ""
+        )
+        lines.append(
+            f"| {r.name} | {scope} | {len(r.statuses)} | {r.count('killed')} | "
+            f"{r.count('timeout')} | {len(r.survivors)} | {equivalent} | {r.score:.0f}% |"
+        )
+    total = sum(len(r.statuses) for r in results)
+    detected = sum(r.count(*DETECTED) for r in results)
+    lines += [
+        "",
+        f"Overall: {detected} of {total} mutants detected ({100 * detected / max(1, total):.0f}%).",
+    ]
+    lines += [
+        "",
+        "Timed out means the mutant made a test loop until mutmut stopped it: detected.",
+        "",
+    ]
+    lines += ["## Surviving mutants", ""]
+    survivors = [(r, m) for r in results for m in r.survivors]
+    if not survivors:
+        lines.append("None.")
+    for r, mutant in survivors:
+        reason = r.equivalent(mutant)
+        verdict = f"equivalent: {reason}" if reason else f"{r.statuses[mutant]}: not explained"
+        lines += [f"### `{mutant}`", "", verdict, "", "```diff", r.diffs.get(mutant, ""), "```", ""]
+    errors = [r for r in results if r.error]
+    if errors:
+        lines += ["## Errors", ""] + [f"- {r.name}: {r.error}" for r in errors]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main() -> int:
+    chosen = [n.strip() for n in os.environ.get("MUTATION_TARGETS", "").split(",") if n.strip()]
+    unknown = set(chosen) - set(TARGETS)
+    if unknown:
+        print(f"Unknown targets {sorted(unknown)}; known: {sorted(TARGETS)}")
+        return 2
+    source = os.environ.get("MUTATION_SOURCE", "worktree")
+    workdir = Path(os.environ.get("MUTATION_WORKDIR") or tempfile.mkdtemp(prefix="mutation-"))
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    started, results = time.monotonic(), []
+    for name in chosen or TARGETS:
+        print(f"== {name}: {TARGETS[name].path}", flush=True)
+        result = run_target(name, TARGETS[name], workdir, source)
+        results.append(result)
+        print(
+            f"   {result.count(*DETECTED)} of {len(result.statuses)} detected "
+            f"({result.score:.0f}%), {len(result.survivors)} survived, "
+            f"{result.seconds:.0f} s{'; ' + result.error if result.error else ''}",
+            flush=True,
+        )
+    out = Path(os.environ.get("MUTATION_REPORT") or ROOT / "docs" / "mutation.md")
+    out.write_text(report(results, time.monotonic() - started, source))
+    print(f"Report: {out}; the mutated copies stay in {workdir}")
+    return 1 if any(r.error for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
