@@ -35,6 +35,7 @@ def new_draft(*, scheme: str, now: datetime, idle: timedelta) -> tuple[str, Draf
         created_at=now,
         last_active_at=now,
         expires_at=now + idle,
+        channel="online",
     )
     db.session.add(draft)
     return token, draft
