@@ -112,7 +112,37 @@ TARGETS: dict[str, Target] = {
 }
 
 # Survivors that behave exactly as the original: (function, mutated line) -> why.
-EQUIVALENT: dict[tuple[str, str], str] = {}
+DEFAULT_ENTROPY = (
+    "secrets.token_bytes(None) gives secrets.DEFAULT_ENTROPY bytes, 32 on every Python "
+    "this project supports: the same key length."
+)
+COMPACT = (
+    "only the spaces json.dumps puts after ',' and ':' change, inside the sealed text; "
+    "every reader parses it, so nothing differs but a few bytes of ciphertext."
+)
+EQUIVALENT: dict[tuple[str, str], str] = {
+    ("portal.crypto.xǁKeyRingǁopen", 'kid, _, body = token.rpartition(":")'): (
+        "a sealed value is '<key id>:<base64>'; a key id cannot hold ':' (parse_keys refuses "
+        "it) and base64 has none, so the first ':' is the last."
+    ),
+    (
+        "portal.crypto.x_new_key_text",
+        'return f"{kid}={base64.b64encode(secrets.token_bytes(None)).decode()}"',
+    ): DEFAULT_ENTROPY,
+    (
+        "portal.crypto.x_instance_keys",
+        '"index": base64.b64encode(secrets.token_bytes(None)).decode(),',
+    ): DEFAULT_ENTROPY,
+    (
+        "portal.crypto.x_seal_json",
+        "return ring().seal(json.dumps(value, separators=None).encode(), aad)",
+    ): COMPACT,
+    ("portal.crypto.x_seal_json", "return ring().seal(json.dumps(value, ).encode(), aad)"): COMPACT,
+    ("portal.retention.x_due_for_erasure", "def due_for_erasure(limit: int = 201) -> list[int]:"): (
+        "the batch size only: run() takes batches until none is left, so it erases the same "
+        "cases in batches of 200 or 201."
+    ),
+}
 
 DETECTED = {"killed", "timeout", "caught by type check", "segfault"}
 

@@ -65,9 +65,6 @@ class KeyRing:
         except Exception as error:  # noqa: BLE001  (InvalidTag: tampered, or moved)
             raise KeyError_("A sealed value did not open") from error
 
-    def key_id(self, token: str | None) -> str | None:
-        return token.partition(":")[0] if token else None
-
     def blind_index(self, text: str, kid: str | None = None) -> str:
         """The index of text under one key (the current one by default)."""
         kid = kid or self.index_current

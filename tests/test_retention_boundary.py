@@ -10,10 +10,12 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
-from portal import retention
+from portal import analytics, retention
+from portal.clock import as_utc
 from portal.extensions import db
-from portal.models import Application, CaseRecord, Role
+from portal.models import Application, CaseRecord, JourneyEvent, Role
 
 from .staff_support import make_staff
 from .staff_walk import send_application
@@ -94,3 +96,33 @@ def test_an_open_case_is_never_erased(app, clock):
         assert retention.due_for_erasure() == []
     assert "erased 0 closed cases" in run_retention(app)
     assert not erased(app, case_id)
+
+
+@pytest.mark.parametrize("months", [None, 2], ids=["default", "configured"])
+def test_raw_events_go_just_after_their_period_and_not_before(app, make_app, clock, months):
+    """Events younger than that many 28-day months are kept; events 3 days
+    older than that many 31-day months go, whatever a month is taken to be."""
+    clock.now = NOWS[0]
+    if months is not None:
+        app = make_app(RETENTION_EVENT_MONTHS=months)
+    months = months or 13
+    assert app.config["RETENTION_EVENT_MONTHS"] == months
+    shortest, longest = months * 28, months * 31
+    with app.app_context():
+        for days in (shortest, longest + 3):
+            at = clock.now - timedelta(days=days)
+            analytics.record("started", "right-to-ask", page="immediate-danger", at=at)
+        db.session.commit()
+    assert "deleted 1 raw journey events" in run_retention(app)
+    with app.app_context():
+        left = db.session.scalars(select(JourneyEvent.at)).all()
+    assert [as_utc(at) for at in left] == [clock.now - timedelta(days=shortest)]
+
+
+def test_cases_are_found_for_erasure_in_batches_in_order(app, clock):
+    clock.now = NOWS[0]
+    officer = make_staff(app, Role.OFFICER)
+    ids = [closed_case(app, clock, clock.now - timedelta(days=365 * 7), officer.id) for _ in "abc"]
+    with app.app_context():
+        assert retention.due_for_erasure(limit=2) == ids[:2]
+        assert retention.due_for_erasure() == ids
