@@ -96,7 +96,9 @@ def test_the_sign_off_page_shows_the_whole_decision_and_the_checks(app, officer,
 
 
 def test_a_returned_decision_goes_back_to_the_officer_with_the_reason(app, officer, supervisor):
-    case_id = decided(app, officer)
+    case_id = decided(app, officer)  # with no extra safeguarding: the page says so
+    page = text_of(supervisor.client.get(f"/admin/cases/{case_id}/record/sign_off"))
+    assert "Safeguarding None recorded" in page
     missing = sign_off(supervisor, case_id, verdict="return")
     assert "Enter what needs to change before you can approve it" in text_of(missing)
     assert records_of(app, case_id, "sign_off") == 0

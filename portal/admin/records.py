@@ -11,10 +11,13 @@ from portal.extensions import db
 from portal.models import CaseRecord, Staff
 
 
-def record_rows(row: CaseRecord) -> list[tuple[str, str]]:
+def record_rows(row: CaseRecord, every: bool = False) -> list[tuple[str, str]]:
+    """What a record holds, with each field's label; `every` keeps the
+    answers left empty too (shown as "None recorded"), for a record read in
+    full, such as the decision on the sign-off page."""
     if row.kind == "assignment":
         return assignment_rows(row)
-    return [(label, value) for _name, label, value in record_fields(row)]
+    return [(label, value) for _name, label, value in record_fields(row, every)]
 
 
 def record_values(row: CaseRecord) -> dict[str, str]:
@@ -22,16 +25,21 @@ def record_values(row: CaseRecord) -> dict[str, str]:
     return {name: value for name, _label, value in record_fields(row)}
 
 
-def record_fields(row: CaseRecord) -> list[tuple[str, str, str]]:
+def record_fields(row: CaseRecord, every: bool = False) -> list[tuple[str, str, str]]:
     stage = STAGES.get(row.kind)
     if stage is None:
         return []
     form = stage.form(formdata=None, meta={"csrf": False}, context=defaultdict(str))
     data = row.data or {}
+    none = str(_l("None recorded"))
     return [
-        (field.name, str(field.short_name or field.label.text), field.display(data[field.name]))
+        (
+            field.name,
+            str(field.short_name or field.label.text),
+            field.display(data[field.name]) or none,
+        )
         for field in form.answer_fields()
-        if data.get(field.name) not in (None, "", [])
+        if field.name in data and (every or data[field.name] not in (None, "", []))
     ]
 
 
