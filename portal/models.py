@@ -223,7 +223,7 @@ class AuditEvent(Base):
     target_staff_id: Mapped[int | None]
     application_id: Mapped[int | None] = mapped_column(index=True)
     # No free text: a reason stays in the sealed case record that
-    # detail["reason_in"] names (see admin/casework.py).
+    # detail["reason_in"] names (see casework/engine.py).
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
