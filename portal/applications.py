@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import application_stats, crypto, deadlines
+from portal.casework import search
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.force import current_force
@@ -109,6 +110,7 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             raise AlreadySubmitted from None
         draft.application_id = application.id
         draft.answers = {}
+        search.index(application)
         application_stats.add(application, 1)
         return application
     raise RuntimeError("Could not find a free reference")

@@ -160,17 +160,19 @@ def rotate_command(batch: int) -> None:
 @keys_cli.command("reindex")
 @click.option("--batch", default=500, show_default=True, type=click.IntRange(1))
 def reindex_command(batch: int) -> None:
-    """Recompute every application's duplicate keys under the current blind
-    index key, from its sealed answers. Safe to stop and run again: it carries
-    on with the applications not yet re-indexed. Erased ones keep none."""
+    """Recompute every application's duplicate and search keys under the
+    current blind index key, from its sealed answers (and write the search
+    keys of applications that have none yet). Safe to stop and run again: it
+    carries on with the applications not yet re-indexed. Erased ones keep none."""
     import time
 
-    from sqlalchemy import and_, or_
+    from sqlalchemy import and_, exists, or_
 
     from .applications import duplicate_keys
+    from .casework import search
     from .crypto import LEGACY_INDEX_ID, ring
     from .extensions import db
-    from .models import Application
+    from .models import Application, SearchKey
 
     started = time.perf_counter()
     current = ring().index_current
@@ -188,7 +190,13 @@ def reindex_command(batch: int) -> None:
             .where(
                 Application.id > last_id,
                 Application.erased_at.is_(None),
-                or_(*(stale(column) for column in columns)),
+                or_(
+                    *(stale(column) for column in columns),
+                    ~exists().where(SearchKey.application_id == Application.id),
+                    exists().where(
+                        SearchKey.application_id == Application.id, stale(SearchKey.key)
+                    ),
+                ),
             )
             .order_by(Application.id)
             .limit(batch)
@@ -199,6 +207,7 @@ def reindex_command(batch: int) -> None:
         for row in rows:
             for name, value in duplicate_keys(row.answers or {}).items():
                 setattr(row, name, value)
+            search.index(row)
         last_id = rows[-1].id
         db.session.commit()
         total += len(rows)

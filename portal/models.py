@@ -247,6 +247,19 @@ class CaseRecord(Base):
     recorded_by: Mapped[Staff] = relationship()
 
 
+class SearchKey(Base):
+    """One searchable detail of a person in an application (a word of a name,
+    a date of birth or a postcode), only as a keyed blind index: see
+    casework/search.py. Erased with the case's personal data."""
+
+    __tablename__ = "search_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    person: Mapped[str] = mapped_column(String(20))  # applicant, at_risk or subject
+    key: Mapped[str] = mapped_column(String(200), index=True)
+
+
 class JourneyEvent(Base):
     """Something that happened on a public form, with no person in it: no IP
     address, no user agent, no answer, no journey id. Kept raw for a while

@@ -27,7 +27,7 @@ from sqlalchemy import delete, select
 from portal import audit, clock, deadlines
 from portal.database import lift_statement_timeout
 from portal.extensions import db
-from portal.models import Application, CaseRecord, JourneyEvent
+from portal.models import Application, CaseRecord, JourneyEvent, SearchKey
 
 
 def case_cutoff():
@@ -59,6 +59,7 @@ def erase(case_id: int) -> bool:
         return False
     case.answers = {}
     case.subject_key = case.applicant_key = case.at_risk_key = None
+    db.session.execute(delete(SearchKey).where(SearchKey.application_id == case.id))
     for row in db.session.scalars(select(CaseRecord).where(CaseRecord.application_id == case.id)):
         row.data = {}
     case.erased_at = clock.utcnow()

@@ -24,6 +24,7 @@ from portal.models import (
     Draft,
     JourneyEvent,
     Role,
+    SearchKey,
     SetupToken,
     Staff,
     StaffSession,
@@ -62,6 +63,7 @@ def clean_tables(request):
     with app.app_context():
         tables = (
             CaseRecord,
+            SearchKey,
             Draft,
             Application,
             StaffSession,

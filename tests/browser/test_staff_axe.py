@@ -11,7 +11,8 @@ form is scanned as it comes and in its error state.
   set-up link it gives, a staff account (with the error of disabling the
   last administrator) and changing a role (with its error).
 - Casework (a supervisor, as officers' pages are theirs too): the queue with
-  and without filters, a case before and after its stages, each stage's form
+  and without filters, finding a case by a person (with its error, and its
+  results), a case before and after its stages, each stage's form
   with its error, a stage refused, the sign-off page with the decision in
   full (with its error, and after the decision changed under it), a case
   with its decision returned, assign (with its error), the audit trails
@@ -182,6 +183,11 @@ def test_no_casework_or_statistics_page_fails_axe(
     page.goto("/admin/cases?reference=ZZ2ZZ2ZZ")
     assert "No cases match." in page.locator("#main-content tbody").inner_text()
     scanner.scan("nothing found")
+    scanner.visit("/admin/cases/search")
+    page.fill('input[name="name"]', "Subject")
+    press_submit(page)
+    assert "cases found" in page.locator("#results").inner_text()
+    scanner.scan("cases found")
     scan_stages(scanner, case_id, officer)
     scanner.visit(f"/admin/cases/{case_id}/assign")
     scanner.visit(f"/admin/cases/{case_id}/audit", form=False)

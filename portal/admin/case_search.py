@@ -1,0 +1,86 @@
+"""Finding a case by a person in it (casework/search.py decides what
+matches). The terms are posted, never put in the address, so no name reaches
+a log, a history or a shared link; each search is audited with the kinds of
+term used, never the terms."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal import audit
+from portal.casework import queries, search
+from portal.casework.stages import STATUS_LABELS
+from portal.extensions import db
+from portal.journeys.fields import DateAnswer, PostcodeAnswer, TextField
+from portal.journeys.forms import QuestionForm
+from portal.models import Role
+
+from . import bp
+from .auth import role_required
+
+caseworkers = role_required(Role.OFFICER, Role.SUPERVISOR)
+
+
+class SearchForm(QuestionForm):
+    name = TextField(
+        _l("Name"),
+        short=_l("Name"),
+        max_length=100,
+        hint=_l("Any of their names, or one of them, such as a surname."),
+        params={"spellcheck": False, "autocomplete": "off"},
+    )
+    date_of_birth = DateAnswer(
+        _l("Date of birth"), short=_l("Date of birth"), hint=_l("For example, 27 3 1990")
+    )
+    postcode = PostcodeAnswer(_l("Postcode"), short=_l("Postcode"))
+    reference = TextField(
+        _l("Case reference"),
+        short=_l("Case reference"),
+        max_length=8,
+        params={"classes": "govuk-input--width-10", "spellcheck": False},
+    )
+
+    def check(self, active: set[str]) -> bool:
+        if not any(field.data for field in self.answer_fields()):
+            self.name.errors.append(
+                str(_l("Enter a name, date of birth, postcode or case reference"))
+            )
+            return False
+        return True
+
+
+@bp.route("/cases/search", methods=["GET", "POST"])
+@caseworkers
+def case_search():
+    form = SearchForm(formdata=request.form if request.method == "POST" else None)
+    found = None
+    if request.method == "POST" and form.validate():
+        found = results(form)
+        used = [field.name for field in form.answer_fields() if field.data]
+        audit.record("case_search", actor=current_user, terms=used, results=len(found))
+        db.session.commit()
+    return render_template(
+        "admin/cases/search.html",
+        form=form,
+        errors=form.error_list(),
+        found=found,
+        stages=STATUS_LABELS,
+    )
+
+
+def results(form: SearchForm) -> list:
+    """The cases found; with a reference as well as a person, that case only
+    if the person is in it."""
+    looked_up = search.terms(
+        name=form.name.data,
+        born=form.date_of_birth.data or "",
+        postcode=form.postcode.data or "",
+    )
+    reference = (form.reference.data or "").strip().upper()
+    if not looked_up:
+        case = queries.find_by_reference(reference)
+        return [(case, [str(_l("reference"))])] if case else []
+    found = search.find(looked_up)
+    return [(case, who) for case, who in found if not reference or case.reference == reference]
