@@ -41,6 +41,7 @@ ACCESS = {
     "admin.case_not_duplicate": {OFFICER, SUPERVISOR},
     "admin.case_key_in": {OFFICER, SUPERVISOR},
     "admin.case_search": {OFFICER, SUPERVISOR},
+    "admin.case_hand_back": {OFFICER, SUPERVISOR},
     "admin.case_assign": {SUPERVISOR},
     "admin.case_audit": {SUPERVISOR},
     "admin.staff_audit": {SUPERVISOR},

@@ -122,7 +122,14 @@ def claim(case_id: int, staff: Staff) -> bool:
     return won
 
 
-def assign(case: Application, to: Staff | None, by: Staff, reason: str | None) -> None:
+def assign(
+    case: Application,
+    to: Staff | None,
+    by: Staff,
+    reason: str | None,
+    *,
+    action: str = "case_assigned",
+) -> None:
     old = case.assigned_to_id
     case.assigned_to_id = to.id if to else None
     detail = {}
@@ -130,7 +137,7 @@ def assign(case: Application, to: Staff | None, by: Staff, reason: str | None) -
         data = {"assignment_reason": reason, "assigned_to_id": case.assigned_to_id}
         detail["reason_in"] = new_record(case, "assignment", data, by, clock.utcnow()).uid
     audit.record(
-        "case_assigned",
+        action,
         actor=by,
         application_id=case.id,
         changes={"assigned_to_id": [old, case.assigned_to_id]},

@@ -12,7 +12,7 @@ form is scanned as it comes and in its error state.
   last administrator) and changing a role (with its error).
 - Casework (a supervisor, as officers' pages are theirs too): the queue with
   and without filters, finding a case by a person (with its error, and its
-  results), a case before and after its stages, each stage's form
+  results), handing a case back (with its error), a case before and after its stages, each stage's form
   with its error, a stage refused, the sign-off page with the decision in
   full (with its error, and after the decision changed under it), a case
   with its decision returned, assign (with its error), the audit trails
@@ -188,6 +188,10 @@ def test_no_casework_or_statistics_page_fails_axe(
     press_submit(page)
     assert "cases found" in page.locator("#results").inner_text()
     scanner.scan("cases found")
+    page.goto(f"/admin/cases/{case_id}")
+    with page.expect_navigation():
+        page.click(f'form[action="/admin/cases/{case_id}/claim"] button')
+    scanner.visit(f"/admin/cases/{case_id}/hand-back")
     scan_stages(scanner, case_id, officer)
     scanner.visit(f"/admin/cases/{case_id}/assign")
     scanner.visit(f"/admin/cases/{case_id}/audit", form=False)
