@@ -17,7 +17,7 @@ from portal.clock import as_utc
 from portal.extensions import db
 from portal.models import Application, CaseRecord, JourneyEvent, Role
 
-from .staff_support import make_staff
+from .staff_support import audit_after, audit_marker, make_staff
 from .staff_walk import send_application
 
 # Leap days between the two sides of the boundary, or not.
@@ -83,9 +83,15 @@ def test_a_closed_case_is_erased_just_after_the_period_and_not_before(
     officer = make_staff(app, Role.OFFICER)
     kept = closed_case(app, clock, now - timedelta(days=365 * years - 1), officer.id)
     gone = closed_case(app, clock, years_before(now, years) - timedelta(days=1), officer.id)
+    marker = audit_marker(app)
     assert "erased 1 closed cases" in run_retention(app)
     assert erased(app, gone)
     assert not erased(app, kept)
+    trail = [(e.action, e.application_id, e.detail) for e in audit_after(app, marker)]
+    assert trail == [("case_erased", gone, {"rule": "retention"})]
+    with app.app_context():
+        assert retention.erase(gone) is False  # another run got there first
+        assert retention.erase(10**9) is False  # or the case is not there
 
 
 def test_an_open_case_is_never_erased(app, clock):
@@ -119,10 +125,30 @@ def test_raw_events_go_just_after_their_period_and_not_before(app, make_app, clo
     assert [as_utc(at) for at in left] == [clock.now - timedelta(days=shortest)]
 
 
-def test_cases_are_found_for_erasure_in_batches_in_order(app, clock):
+def test_an_event_is_kept_through_the_last_day_of_its_period(app, clock):
+    """13 months of 30.44 days (the average month) is 396 days."""
+    clock.now = NOWS[0]
+    with app.app_context():
+        for days in (396, 397):
+            at = clock.now - timedelta(days=days)
+            analytics.record("started", "right-to-ask", page="immediate-danger", at=at)
+        db.session.commit()
+    assert "deleted 1 raw journey events" in run_retention(app)
+    assert "deleted 0 raw journey events" in run_retention(app)
+    with app.app_context():
+        left = db.session.scalars(select(JourneyEvent.at)).all()
+    assert [as_utc(at) for at in left] == [clock.now - timedelta(days=396)]
+
+
+def test_cases_are_erased_in_batches_in_order_and_all_counted(app, clock, monkeypatch):
     clock.now = NOWS[0]
     officer = make_staff(app, Role.OFFICER)
     ids = [closed_case(app, clock, clock.now - timedelta(days=365 * 7), officer.id) for _ in "abc"]
     with app.app_context():
         assert retention.due_for_erasure(limit=2) == ids[:2]
         assert retention.due_for_erasure() == ids
+    batches = retention.due_for_erasure
+    monkeypatch.setattr(retention, "due_for_erasure", lambda: batches(limit=2))
+    output = run_retention(app)
+    assert output.startswith("Deleted 3 expired drafts, erased 3 closed cases, ")
+    assert all(erased(app, case_id) for case_id in ids)
