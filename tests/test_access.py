@@ -42,6 +42,7 @@ ACCESS = {
     "admin.case_key_in": {OFFICER, SUPERVISOR},
     "admin.case_search": {OFFICER, SUPERVISOR},
     "admin.case_hand_back": {OFFICER, SUPERVISOR},
+    "admin.case_print": {OFFICER, SUPERVISOR},
     "admin.case_assign": {SUPERVISOR},
     "admin.case_audit": {SUPERVISOR},
     "admin.staff_audit": {SUPERVISOR},

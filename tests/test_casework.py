@@ -382,3 +382,14 @@ def test_two_officers_changing_one_case_take_turns(app, clock, officer, observer
     with app.app_context():
         closures = [r for r in db.session.get(Application, case_id).records if r.kind == "closure"]
     assert closures == []  # nothing recorded over the first officer's closure
+
+
+def test_a_case_prints_its_answers_and_casework_and_the_print_is_audited(app, officer):
+    case_id = submit(app)
+    record(officer, case_id, "triage", TRIAGE)
+    marker = audit_marker(app)
+    page = officer.client.get(f"/admin/cases/{case_id}/print").get_data(as_text=True)
+    for shown in ("Sam Subject", "He checks my phone.", "Triage,", "OFFICIAL-SENSITIVE"):
+        assert shown in page, shown
+    assert "govuk-task-list" not in page and "Take this case" not in page  # no forms
+    assert [e.action for e in audit_after(app, marker)] == ["case_printed"]

@@ -80,25 +80,32 @@ def case_view(case_id: int):
     case = case_or_404(case_id)
     audit.record("case_viewed", actor=current_user, application_id=case.id)
     db.session.commit()
-    scheme = scheme_for(case)
     return render_template(
         "admin/cases/case.html",
-        case=case,
-        scheme=scheme,
-        sections=scheme.sections(case.answers),
-        stages=STAGES,
+        **case_page(case),
         refusal=lambda kind: engine.refusal(case, STAGES[kind], current_user),
-        records=[(r, record_rows(r)) for r in facts.records(case)],
         returned=facts.return_of(case),
         departures=engine.departures(case),
         duplicates=queries.possible_duplicates(case),
         duplicates_of=queries.duplicates_of(case),
-        stage_labels=STATUS_LABELS,
         next_due=engine.next_due(case),
-        deadlines=DEADLINES.values(),
         form=ConfirmForm(),
-        now=clock.utcnow(),
     )
+
+
+def case_page(case) -> dict:
+    """What the case page and its print view both show."""
+    scheme = scheme_for(case)
+    return {
+        "case": case,
+        "scheme": scheme,
+        "sections": scheme.sections(case.answers),
+        "stages": STAGES,
+        "records": [(r, record_rows(r)) for r in facts.records(case)],
+        "stage_labels": STATUS_LABELS,
+        "deadlines": DEADLINES.values(),
+        "now": clock.utcnow(),
+    }
 
 
 @bp.route("/cases/<int:case_id>/record/<kind>", methods=["GET", "POST"])
@@ -260,6 +267,16 @@ def staff_names(events) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).all())
+
+
+@bp.get("/cases/<int:case_id>/print")
+@caseworkers
+def case_print(case_id: int):
+    """The case on paper, for the face-to-face meeting: audited like an export."""
+    case = case_or_404(case_id)
+    audit.record("case_printed", actor=current_user, application_id=case.id)
+    db.session.commit()
+    return render_template("admin/cases/print.html", **case_page(case))
 
 
 @bp.get("/cases/<int:case_id>/export.json")

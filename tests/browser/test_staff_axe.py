@@ -12,10 +12,11 @@ form is scanned as it comes and in its error state.
   last administrator) and changing a role (with its error).
 - Casework (a supervisor, as officers' pages are theirs too): the queue with
   and without filters, finding a case by a person (with its error, and its
-  results), handing a case back (with its error), a case before and after its stages, each stage's form
-  with its error, a stage refused, the sign-off page with the decision in
-  full (with its error, and after the decision changed under it), a case
-  with its decision returned, assign (with its error), the audit trails
+  results), handing a case back (with its error), the print view of a case,
+  a case before and after its stages, each stage's form with its error, a
+  stage refused, the sign-off page with the decision in full (with its
+  error, and after the decision changed under it), a case with its decision
+  returned, assign (with its error), the audit trails
   of a case and of a member of staff, keying in (with its error).
 - Statistics on a synthetic history (portal.demo.seed), with the error of
   wrong dates; home for the officer, the supervisor and the analyst; the
@@ -192,6 +193,7 @@ def test_no_casework_or_statistics_page_fails_axe(
     with page.expect_navigation():
         page.click(f'form[action="/admin/cases/{case_id}/claim"] button')
     scanner.visit(f"/admin/cases/{case_id}/hand-back")
+    scanner.visit(f"/admin/cases/{case_id}/print", form=False)
     scan_stages(scanner, case_id, officer)
     scanner.visit(f"/admin/cases/{case_id}/assign")
     scanner.visit(f"/admin/cases/{case_id}/audit", form=False)
