@@ -60,4 +60,3 @@ def test_a_closed_case_is_not_handed_back(app, officer):
     record(officer, case_id, "triage", TRIAGE | {"decision": "withdrawn", "reason": "Asked to"})
     refused = officer.post(f"/admin/cases/{case_id}/hand-back", {"reason": "Done"})
     assert refused.status_code == 409 and "The case is closed." in refused.get_data(as_text=True)
-
