@@ -15,7 +15,7 @@ from sqlalchemy import select
 from portal import analytics, retention
 from portal.clock import as_utc
 from portal.extensions import db
-from portal.models import Application, CaseRecord, JourneyEvent, Role
+from portal.models import Application, CaseRecord, JourneyEvent, Role, SearchKey
 
 from .staff_support import audit_after, audit_marker, make_staff
 from .staff_walk import send_application
@@ -55,12 +55,14 @@ def erased(app, case_id: int) -> bool:
     with app.app_context():
         case = db.session.get(Application, case_id)
         records = [r.data for r in case.records]
+        search = db.session.scalars(select(SearchKey).where(SearchKey.application_id == case_id))
+        searchable = bool(search.all())
         if case.erased_at is None:
-            assert case.answers["your-name"] and case.subject_key
+            assert case.answers["your-name"] and case.subject_key and searchable
             assert all(record == NOTE for record in records)
             return False
         assert case.answers == {} and case.subject_key is None and case.applicant_key is None
-        assert all(record == {} for record in records)
+        assert all(record == {} for record in records) and not searchable
         return True
 
 
