@@ -393,3 +393,26 @@ def test_a_case_prints_its_answers_and_casework_and_the_print_is_audited(app, of
         assert shown in page, shown
     assert "govuk-task-list" not in page and "Take this case" not in page  # no forms
     assert [e.action for e in audit_after(app, marker)] == ["case_printed"]
+
+
+def test_the_queue_sorts_by_received_and_counts_each_filter(app, officer, supervisor, clock):
+    first = case_row(app, submit(app)).reference
+    clock.advance(minutes=5)
+    second_id = submit(app)
+    second = case_row(app, second_id).reference
+    record(officer, second_id, "triage", TRIAGE)  # triaged: after the other by next due
+    officer.post(f"/admin/cases/{second_id}/claim", token_from=f"/admin/cases/{second_id}")
+
+    def order(browser, query=""):
+        html = browser.client.get(f"/admin/cases{query}").get_data(as_text=True)
+        return sorted((first, second), key=html.index), html
+
+    assert order(officer)[0] == [first, second]
+    assert order(officer, "?sort=newest")[0] == [second, first]
+    assert order(officer, "?sort=oldest")[0] == [first, second]
+    _order, html = order(officer)
+    assert "Assigned to me (1)" in html and "Unassigned (1)" in html and "Overdue (0)" in html
+    assert 'name="officer"' not in html  # choosing another officer's cases is a supervisor's
+    mine = supervisor.client.get(f"/admin/cases?officer={officer.staff.id}")
+    html = mine.get_data(as_text=True)
+    assert second in html and first not in html

@@ -51,19 +51,24 @@ def scheme_options() -> list[tuple[str, str]]:
 def case_queue():
     args = request.args
     page = max(1, args.get("page", 1, type=int) or 1)
+    officer = args.get("officer", type=int) if current_user.role == Role.SUPERVISOR.value else None
     filters = {
         "scheme": args.get("scheme") or None,
         "stage": args.get("stage") or None,
-        "assigned_to": current_user.id if args.get("mine") else None,
+        "assigned_to": current_user.id if args.get("mine") else officer,
         "unassigned": bool(args.get("unassigned")),
         "overdue": bool(args.get("overdue")),
         "reference": args.get("reference") or None,
     }
-    cases, total = queries.queue(page=page, **filters)
+    sort = args.get("sort") if args.get("sort") in queries.QUEUE_ORDERS else "due"
+    cases, total = queries.queue(page=page, sort=sort, **filters)
     return render_template(
         "admin/cases/queue.html",
         cases=cases,
         total=total,
+        counts=filter_counts(filters),
+        sort=sort,
+        officers=queries.staff_choices() if current_user.role == Role.SUPERVISOR.value else [],
         page=page,
         pages=max(1, -(-total // queries.PER_PAGE)),
         args=args,
@@ -72,6 +77,21 @@ def case_queue():
         next_due=engine.next_due,
         now=clock.utcnow(),
     )
+
+
+def filter_counts(filters: dict) -> dict[str, int]:
+    """How many open cases each "show only" choice would leave, with the other
+    filters as they are."""
+    base = {**filters, "assigned_to": None, "unassigned": False, "overdue": False}
+    choices = {
+        "mine": {"assigned_to": current_user.id},
+        "unassigned": {"unassigned": True},
+        "overdue": {"overdue": True},
+    }
+    return {
+        name: queries.count(queries.queue_query(**(base | choice)))
+        for name, choice in choices.items()
+    }
 
 
 @bp.get("/cases/<int:case_id>")

@@ -33,7 +33,36 @@ def find_by_reference(reference: str) -> Application | None:
     return db.session.scalars(query).one_or_none()
 
 
-def queue(
+QUEUE_ORDERS = {
+    "due": (
+        Application.triaged_at.is_not(None),
+        Application.triage_due_at,
+        Application.completion_due_at,
+        Application.id,
+    ),
+    "newest": (Application.submitted_at.desc(), Application.id.desc()),
+    "oldest": (Application.submitted_at, Application.id),
+}
+
+
+def queue(*, sort: str = "due", page: int = 1, **filters) -> tuple[list[Application], int]:
+    """Open cases, in the order `sort` names (see QUEUE_ORDERS: by default
+    those needing triage first, oldest due first, then the rest by completion
+    date), a page at a time, with how many there are in all."""
+    query = queue_query(**filters)
+    ordered = (
+        query.order_by(*QUEUE_ORDERS.get(sort, QUEUE_ORDERS["due"]))
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
+    return list(db.session.scalars(ordered)), count(query)
+
+
+def count(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def queue_query(
     *,
     scheme: str | None = None,
     stage: str | None = None,
@@ -41,10 +70,9 @@ def queue(
     unassigned: bool = False,
     overdue: bool = False,
     reference: str | None = None,
-    page: int = 1,
-) -> tuple[list[Application], int]:
-    """Open cases: those needing triage first (oldest due first), then the rest
-    by completion date. A search by reference finds a closed case too."""
+):
+    """The open cases these filters leave. A search by reference finds a
+    closed case too."""
     query = select(Application).where(Application.closed_at.is_(None))
     if reference:
         query = select(Application).where(Application.reference == reference.strip().upper())
@@ -67,18 +95,7 @@ def queue(
                 )
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    ordered = (
-        query.order_by(
-            Application.triaged_at.is_not(None),
-            Application.triage_due_at,
-            Application.completion_due_at,
-            Application.id,
-        )
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    )
-    return list(db.session.scalars(ordered)), total
+    return query
 
 
 def staff_choices() -> list[Staff]:
