@@ -43,6 +43,8 @@ ACCESS = {
     "admin.case_search": {OFFICER, SUPERVISOR},
     "admin.case_hand_back": {OFFICER, SUPERVISOR},
     "admin.case_print": {OFFICER, SUPERVISOR},
+    "admin.workload": {SUPERVISOR},
+    "admin.workload_reassign": {SUPERVISOR},
     "admin.case_assign": {SUPERVISOR},
     "admin.case_audit": {SUPERVISOR},
     "admin.staff_audit": {SUPERVISOR},

@@ -15,7 +15,17 @@ def guard():
 
 
 def register_views(app) -> Blueprint:
-    from . import auth, case_handover, case_search, cases, dashboard, home, sign_in, staff  # noqa: F401
+    from . import (  # noqa: F401  (routes register)
+        auth,
+        case_handover,
+        case_search,
+        cases,
+        dashboard,
+        home,
+        sign_in,
+        staff,
+        workload,
+    )
 
     auth.login_manager.init_app(app)
     return bp

@@ -4,7 +4,10 @@ functions; the caller commits. The rules are in stages.py and engine.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select, update
 
 from portal import audit, clock
@@ -86,15 +89,7 @@ def queue_query(
     if unassigned:
         query = query.where(Application.assigned_to_id.is_(None))
     if overdue:
-        now = clock.utcnow()
-        query = query.where(
-            or_(
-                *(
-                    getattr(Application, d.met).is_(None) & (getattr(Application, d.due) < now)
-                    for d in DEADLINES.values()
-                )
-            )
-        )
+        query = query.where(unmet_before(clock.utcnow()))
     return query
 
 
@@ -202,3 +197,34 @@ def dismiss_duplicate(case: Application, other: Application, staff: Staff) -> No
     audit.record(
         "case_duplicate_dismissed", actor=staff, application_id=case.id, other=other.reference
     )
+
+
+def unmet_before(moment):
+    """Open cases with a deadline not met by `moment` (overdue, when it is now)."""
+    return or_(
+        *(
+            getattr(Application, d.met).is_(None) & (getattr(Application, d.due) < moment)
+            for d in DEADLINES.values()
+        )
+    )
+
+
+def workload(now) -> list[tuple[Staff, int, int, int]]:
+    """Each officer's and supervisor's open cases: (staff, open, overdue, due
+    within 7 days but not yet overdue), by name."""
+    week = now + timedelta(days=7)
+    overdue = func.sum(sql_case((unmet_before(now), 1), else_=0))
+    soon = func.sum(sql_case((unmet_before(week) & ~unmet_before(now), 1), else_=0))
+    rows = db.session.execute(
+        select(Application.assigned_to_id, func.count(), overdue, soon)
+        .where(Application.closed_at.is_(None), Application.assigned_to_id.is_not(None))
+        .group_by(Application.assigned_to_id)
+    ).all()
+    counts = {staff_id: (total, late, due) for staff_id, total, late, due in rows}
+    return [(member, *counts.get(member.id, (0, 0, 0))) for member in staff_choices()]
+
+
+def reassign(cases: list[Application], to: Staff | None, by: Staff, reason: str) -> None:
+    """Move several cases at once, each with the same reason and its own audit row."""
+    for each in cases:
+        assign(each, to, by, reason)

@@ -13,6 +13,7 @@ form is scanned as it comes and in its error state.
 - Casework (a supervisor, as officers' pages are theirs too): the queue with
   and without filters, finding a case by a person (with its error, and its
   results), handing a case back (with its error), the print view of a case,
+  the workload and moving cases (with its error),
   a case before and after its stages, each stage's form with its error, a
   stage refused, the sign-off page with the decision in full (with its
   error, and after the decision changed under it), a case with its decision
@@ -194,6 +195,8 @@ def test_no_casework_or_statistics_page_fails_axe(
         page.click(f'form[action="/admin/cases/{case_id}/claim"] button')
     scanner.visit(f"/admin/cases/{case_id}/hand-back")
     scanner.visit(f"/admin/cases/{case_id}/print", form=False)
+    scanner.visit("/admin/workload", form=False)
+    scanner.visit(f"/admin/workload/{supervisor.id}")
     scan_stages(scanner, case_id, officer)
     scanner.visit(f"/admin/cases/{case_id}/assign")
     scanner.visit(f"/admin/cases/{case_id}/audit", form=False)
