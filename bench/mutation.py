@@ -157,6 +157,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "delete; this session holds no journey events and commits at once, so the default "
         "deletes the same rows.",
     ),
+    ("portal.retention.x_due_for_erasure", ".order_by(None)"): (
+        "which due cases a batch takes first: run() erases every due case whatever the order."
+    ),
     ("portal.retention.x_due_for_erasure", "def due_for_erasure(limit: int = 201) -> list[int]:"): (
         "the batch size only: run() takes batches until none is left, so it erases the same "
         "cases in batches of 200 or 201."
