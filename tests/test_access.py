@@ -34,6 +34,7 @@ ACCESS = {
     "admin.staff_disable": {ADMIN},
     "admin.staff_enable": {ADMIN},
     "admin.staff_reset": {ADMIN},
+    "admin.staff_trail": {ADMIN},
     "admin.case_queue": {OFFICER, SUPERVISOR},
     "admin.case_view": {OFFICER, SUPERVISOR},
     "admin.case_record": {OFFICER, SUPERVISOR},

@@ -125,36 +125,70 @@ def test_invite_validation_messages(app, admin_browser):
         assert message in html
 
 
-def test_changing_a_role_is_audited(app, admin_browser):
-    officer = make_staff(app, Role.OFFICER)
-    marker = audit_marker(app)
-    admin_browser.post(f"/admin/staff/{officer.id}/role", {"role": "supervisor"})
+def role_of(app, staff_id) -> str:
     with app.app_context():
-        assert db.session.get(Staff, officer.id).role == "supervisor"
-    event = audit_after(app, marker)[0]
-    assert (event.action, event.target_staff_id, event.detail) == (
-        "role_changed",
-        officer.id,
-        {"was": "officer", "now": "supervisor"},
-    )
+        return db.session.get(Staff, staff_id).role
 
 
-def test_disable_and_enable_are_audited(app, admin_browser):
+def test_changing_a_role_needs_a_reason_and_a_confirmation_and_is_audited(app, admin_browser):
     officer = make_staff(app, Role.OFFICER)
+    url = f"/admin/staff/{officer.id}/role"
+    missing = admin_browser.post(url, {"role": "supervisor"}).get_data(as_text=True)
+    assert "Enter why their role is changing" in missing
     marker = audit_marker(app)
-    admin_browser.post(f"/admin/staff/{officer.id}/disable", token_from="/admin/staff")
+    asked = admin_browser.post(url, {"role": "supervisor", "reason": "Promoted to sergeant"})
+    page = asked.get_data(as_text=True)
+    assert "Change Sam Staff from Disclosure officer to Supervisor?" in page
+    assert role_of(app, officer.id) == "officer" and audit_after(app, marker) == []
+    data = {"role": "supervisor", "reason": "Promoted to sergeant", "confirmed": "yes"}
+    assert admin_browser.post(url, data).status_code == 302
+    assert role_of(app, officer.id) == "supervisor"
+    (event,) = audit_after(app, marker)
+    assert (event.action, event.target_staff_id) == ("role_changed", officer.id)
+    assert (event.detail["was"], event.detail["now"]) == ("officer", "supervisor")
+    assert "Promoted" not in str(event.detail)  # sealed, read in the trail
+    trail = admin_browser.client.get("/admin/staff/trail?kind=changes").get_data(as_text=True)
+    assert "Promoted to sergeant" in trail and "officer → supervisor" in trail
+
+
+def test_disabling_asks_why_and_enable_is_audited(app, admin_browser):
+    officer = make_staff(app, Role.OFFICER)
+    url = f"/admin/staff/{officer.id}/disable"
+    assert "Disable the account of Sam Staff?" in admin_browser.client.get(url).get_data(
+        as_text=True
+    )
+    missing = admin_browser.post(url, {}).get_data(as_text=True)
+    assert "Enter why the account is being disabled" in missing
+    marker = audit_marker(app)
+    admin_browser.post(url, {"reason": "Left the force"})
     admin_browser.post(f"/admin/staff/{officer.id}/enable", token_from="/admin/staff")
     actions = [(e.action, e.target_staff_id) for e in audit_after(app, marker)]
     assert actions == [("staff_disabled", officer.id), ("staff_enabled", officer.id)]
+    trail = admin_browser.client.get(f"/admin/staff/trail?person={officer.id}")
+    assert "Left the force" in trail.get_data(as_text=True)
+
+
+def test_the_staff_trail_shows_sign_ins_and_refusals_by_kind(app, admin_browser, clock):
+    analyst = make_staff(app, Role.ANALYST, email="ana@example.police.uk", name="Ana Lyst")
+    browser = StaffBrowser(app, analyst)
+    browser.password_step(password="wrong password entirely")
+    browser.sign_in(clock.now)
+    browser.client.get("/admin/staff")  # refused
+    refusals = admin_browser.client.get("/admin/staff/trail?kind=refusals").get_data(as_text=True)
+    assert "access refused" in refusals and "admin.staff_list" in refusals
+    assert "sign in failed" not in refusals
+    sign_ins = admin_browser.client.get(f"/admin/staff/trail?kind=sign_ins&person={analyst.id}")
+    text = sign_ins.get_data(as_text=True)
+    assert "sign in failed" in text and "signed in" in text and "Ana Lyst" in text
 
 
 def test_the_last_administrator_cannot_be_disabled_or_demoted(app, admin_browser):
     me = admin_browser.staff
-    response = admin_browser.post(f"/admin/staff/{me.id}/disable", token_from="/admin/staff")
+    response = admin_browser.post(f"/admin/staff/{me.id}/disable", {"reason": "Test"})
     assert "there must always be at least one active administrator" in response.get_data(
         as_text=True
     )
-    response = admin_browser.post(f"/admin/staff/{me.id}/role", {"role": "officer"})
+    response = admin_browser.post(f"/admin/staff/{me.id}/role", {"role": "officer", "reason": "T"})
     assert "there must always be at least one active administrator" in response.get_data(
         as_text=True
     )
@@ -162,7 +196,7 @@ def test_the_last_administrator_cannot_be_disabled_or_demoted(app, admin_browser
         assert db.session.get(Staff, me.id).role == "administrator"
         assert db.session.get(Staff, me.id).active
     second = make_staff(app, Role.ADMINISTRATOR, email="second@example.police.uk")
-    admin_browser.post(f"/admin/staff/{second.id}/disable", token_from="/admin/staff")
+    admin_browser.post(f"/admin/staff/{second.id}/disable", {"reason": "Left"})
     with app.app_context():
         assert not db.session.get(Staff, second.id).active
 

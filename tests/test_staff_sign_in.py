@@ -184,9 +184,7 @@ def test_disabling_an_account_ends_its_live_session(app, officer, administrator,
     assert officer_browser.client.get("/admin/").status_code == 200
     admin_browser = StaffBrowser(app, administrator)
     admin_browser.sign_in(clock.now)
-    admin_browser.post(
-        f"/admin/staff/{officer.id}/disable", token_from=f"/admin/staff/{officer.id}"
-    )
+    admin_browser.post(f"/admin/staff/{officer.id}/disable", {"reason": "Left the force"})
     assert officer_browser.client.get("/admin/").status_code == 302
     assert officer_browser.password_step().status_code == 200  # cannot sign in again
 

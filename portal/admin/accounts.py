@@ -8,12 +8,12 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from portal import clock
 from portal.clock import as_utc
 from portal.extensions import db
-from portal.models import Role, SetupToken, Staff
+from portal.models import AuditEvent, Role, SetupToken, Staff
 
 
 class LastAdministrator(Exception):
@@ -39,6 +39,16 @@ def get(*, staff_id: int) -> Staff | None:
 
 def list_staff() -> list[Staff]:
     return list(db.session.scalars(select(Staff).order_by(Staff.name, Staff.id)))
+
+
+def trail(*, actions: tuple[str, ...], person: int | None = None, limit: int = 500):
+    """The staff trail: these audit actions, newest first, about or by one person."""
+    query = select(AuditEvent).where(AuditEvent.action.in_(actions))
+    if person:
+        query = query.where(
+            or_(AuditEvent.actor_id == person, AuditEvent.target_staff_id == person)
+        )
+    return list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
 
 
 def count() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 
-from portal.journeys.fields import ChoiceAnswer, EmailAnswer, TextField
+from portal.journeys.fields import ChoiceAnswer, EmailAnswer, TextAreaAnswer, TextField
 from portal.journeys.forms import QuestionForm
 from portal.models import Role
 
@@ -95,6 +95,25 @@ class RoleForm(QuestionForm):
         short=_l("Role"),
         choices=ROLE_CHOICES,
         required=_l("Select a role"),
+    )
+    reason = TextAreaAnswer(
+        _l("Why is their role changing?"),
+        short=_l("Reason"),
+        required=_l("Enter why their role is changing"),
+        max_length=500,
+        hint=_l("Administrators read this in the staff trail."),
+        params={"rows": 3},
+    )
+
+
+class DisableForm(QuestionForm):
+    reason = TextAreaAnswer(
+        _l("Why is this account being disabled?"),
+        short=_l("Reason"),
+        required=_l("Enter why the account is being disabled"),
+        max_length=500,
+        hint=_l("Administrators read this in the staff trail."),
+        params={"rows": 3},
     )
 
 

@@ -13,7 +13,7 @@ from portal.models import Role
 
 from . import accounts, bp, sessions
 from .auth import role_required
-from .forms import ConfirmForm, InviteForm, RoleForm
+from .forms import ConfirmForm, DisableForm, InviteForm, RoleForm
 
 administrators = role_required(Role.ADMINISTRATOR)
 LAST_ADMINISTRATOR = _l(
@@ -73,29 +73,38 @@ def staff_detail(staff_id: int):
 @bp.route("/staff/<int:staff_id>/role", methods=["GET", "POST"])
 @administrators
 def staff_change_role(staff_id: int):
+    """Choose the role and say why; then confirm, on a page that says what
+    will change; only then is it changed."""
     staff = get_staff_or_404(staff_id)
     form = RoleForm(
         formdata=request.form if request.method == "POST" else None, data={"role": staff.role}
     )
     if request.method == "POST" and form.validate():
-        if form.role.data != staff.role:
-            try:
-                if form.role.data != Role.ADMINISTRATOR.value:
-                    accounts.guard_last_administrator(staff)
-            except accounts.LastAdministrator:
-                form.role.errors = [str(LAST_ADMINISTRATOR)]
-            else:
-                audit.record(
-                    "role_changed",
-                    actor=current_user,
-                    target=staff,
-                    was=staff.role,
-                    now=form.role.data,
-                )
-                staff.role = form.role.data
-                db.session.commit()
-                return redirect(url_for("admin.staff_detail", staff_id=staff.id))
+        if form.role.data == staff.role:
+            return redirect(url_for("admin.staff_detail", staff_id=staff.id))
+        try:
+            if form.role.data != Role.ADMINISTRATOR.value:
+                accounts.guard_last_administrator(staff)
+        except accounts.LastAdministrator:
+            form.role.errors = [str(LAST_ADMINISTRATOR)]
         else:
+            if request.form.get("confirmed") != "yes":
+                return render_template(
+                    "admin/staff/role_confirm.html",
+                    staff=staff,
+                    form=form,
+                    new_role=Role(form.role.data),
+                )
+            audit.record(
+                "role_changed",
+                actor=current_user,
+                target=staff,
+                was=staff.role,
+                now=form.role.data,
+                **audit.sealed_reason(form.reason.data),
+            )
+            staff.role = form.role.data
+            db.session.commit()
             return redirect(url_for("admin.staff_detail", staff_id=staff.id))
     return render_template(
         "admin/staff/role.html", form=form, staff=staff, errors=form.error_list()
@@ -109,25 +118,32 @@ def confirmed_action(staff_id: int):
     return staff
 
 
-@bp.post("/staff/<int:staff_id>/disable")
+@bp.route("/staff/<int:staff_id>/disable", methods=["GET", "POST"])
 @administrators
 def staff_disable(staff_id: int):
-    staff = confirmed_action(staff_id)
-    try:
-        accounts.guard_last_administrator(staff)
-    except accounts.LastAdministrator:
-        return render_template(
-            "admin/staff/detail.html",
-            staff=staff,
-            form=ConfirmForm(),
-            live=len(sessions.live_sessions(staff)),
-            errors=[{"text": str(LAST_ADMINISTRATOR), "href": "#actions"}],
-        )
-    staff.active = False
-    ended = sessions.end_all(staff, "disabled")
-    audit.record("staff_disabled", actor=current_user, target=staff, sessions_ended=ended)
-    db.session.commit()
-    return redirect(url_for("admin.staff_detail", staff_id=staff.id))
+    """A page of its own that says what disabling does and asks why."""
+    staff = get_staff_or_404(staff_id)
+    form = DisableForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            accounts.guard_last_administrator(staff)
+        except accounts.LastAdministrator:
+            form.reason.errors = [str(LAST_ADMINISTRATOR)]
+        else:
+            staff.active = False
+            ended = sessions.end_all(staff, "disabled")
+            audit.record(
+                "staff_disabled",
+                actor=current_user,
+                target=staff,
+                sessions_ended=ended,
+                **audit.sealed_reason(form.reason.data),
+            )
+            db.session.commit()
+            return redirect(url_for("admin.staff_detail", staff_id=staff.id))
+    return render_template(
+        "admin/staff/disable.html", form=form, staff=staff, errors=form.error_list()
+    )
 
 
 @bp.post("/staff/<int:staff_id>/enable")
@@ -153,4 +169,39 @@ def staff_reset(staff_id: int):
     db.session.commit()
     return render_template(
         "admin/staff/setup_link.html", staff=staff, link=setup_url(token), invited=False
+    )
+
+
+TRAIL = {
+    "sign_ins": (
+        _l("Sign-ins and sign-outs"),
+        ("signed_in", "sign_in_failed", "locked_out", "signed_out", "session_expired"),
+    ),
+    "refusals": (_l("Pages refused"), ("access_refused",)),
+    "changes": (
+        _l("Account changes"),
+        ("staff_invited", "role_changed", "staff_disabled", "staff_enabled", "sign_in_reset"),
+    ),
+}
+
+
+@bp.get("/staff/trail")
+@administrators
+def staff_trail():
+    """Sign-ins, refusals and account changes, newest first: by kind and by
+    person (as the one acting or the one acted on)."""
+    kind = request.args.get("kind") if request.args.get("kind") in TRAIL else None
+    person = request.args.get("person", type=int)
+    every = tuple(action for _label, group in TRAIL.values() for action in group)
+    actions = TRAIL[kind][1] if kind else every
+    everyone = accounts.list_staff()
+    return render_template(
+        "admin/staff/trail.html",
+        events=accounts.trail(actions=actions, person=person),
+        kinds=TRAIL,
+        kind=kind,
+        person=person,
+        staff=everyone,
+        names={member.id: member.name for member in everyone},
+        reason_of=audit.reason_of,
     )

@@ -8,8 +8,9 @@ form is scanned as it comes and in its error state.
   authenticator app, with their errors), the link once used, signed out
   (by the person, and for idleness).
 - Administrators: home, the staff list, invite (with its error) and the
-  set-up link it gives, a staff account (with the error of disabling the
-  last administrator) and changing a role (with its error).
+  set-up link it gives, a staff account, disabling it (with its errors: no
+  reason, the last administrator), changing a role (with its error, and
+  its confirmation), and the staff trail with and without filters.
 - Casework (a supervisor, as officers' pages are theirs too): the queue with
   and without filters, finding a case by a person (with its error, and its
   results), handing a case back (with its error), the print view of a case,
@@ -82,15 +83,26 @@ def test_no_sign_in_set_up_or_staff_administration_page_fails_axe(
 
     account = f"/admin/staff/{administrator.id}"
     scanner.visit(account, form=False)
-    with page.expect_navigation():
-        page.click('form[action$="/disable"] button')  # the last administrator: refused
-    assert page.locator(".govuk-error-summary").is_visible()
-    scanner.scan("error")
+    scanner.visit(f"{account}/disable")  # with its error: no reason given
+    page.fill('textarea[name="reason"]', "Testing")
+    press_submit(page)  # the last administrator: refused
+    assert "at least one active administrator" in page.locator(".govuk-error-summary").inner_text()
+    scanner.scan("last administrator")
     scanner.visit(f"{account}/role", form=False)
     page.check('input[name="role"][value="officer"]')
     press_submit(page)
     assert page.locator(".govuk-error-summary").is_visible()
     scanner.scan("error")
+    officer = f"/admin/staff/{staff_accounts[Role.OFFICER].id}"
+    page.goto(f"{officer}/role")
+    page.check('input[name="role"][value="supervisor"]')
+    page.fill('textarea[name="reason"]', "Promoted")
+    press_submit(page)
+    assert page.locator("h1").inner_text().startswith("Change ")
+    scanner.scan("confirm the change of role")
+    scanner.visit("/admin/staff/trail", form=False)
+    page.goto(f"/admin/staff/trail?kind=changes&person={administrator.id}")
+    scanner.scan("filtered")
 
     # The person invited sets up their account from the link, in their own browser.
     scanner.page = newcomer = open_page()
