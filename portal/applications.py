@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import application_stats, crypto, deadlines
 from portal.casework import search
+from portal.casework.outcomes import RISK_RANK
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.force import current_force
@@ -84,6 +85,7 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
     if draft.application_id is not None:
         raise AlreadySubmitted
     answers = scheme.answers_on_path(draft.answers)
+    columns = scheme.columns(answers)
     for _attempt in range(attempts):
         application = Application(
             reference=new_reference(),
@@ -99,7 +101,10 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             ),
             answers=answers,
             **duplicate_keys(answers),
-            **scheme.columns(answers),
+            **columns,
+            current_risk=columns.get("risk_level")
+            if columns.get("risk_level") in RISK_RANK
+            else None,
         )
         try:
             with db.session.begin_nested():
@@ -108,6 +113,9 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             if reference_taken(application.reference):
                 continue
             raise AlreadySubmitted from None
+        application.current_risk = (
+            application.risk_level if application.risk_level in RISK_RANK else None
+        )
         draft.application_id = application.id
         draft.answers = {}
         search.index(application)

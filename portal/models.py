@@ -86,6 +86,9 @@ class Application(Base):
     deviations: Mapped[list] = mapped_column(JSON, default=list)
     # When its personal data was erased under the retention rules (the counts stay).
     erased_at: Mapped[datetime | None]
+    # The risk to the person at risk as the case stands: the referrer's level
+    # at first (Right to Know), then triage's (see casework/stages.py).
+    current_risk: Mapped[str | None] = mapped_column(String(20), index=True)
     # Triage's rating of the application's quality, for the statistics.
     quality_identifies: Mapped[str | None] = mapped_column(String(10))
     quality_right_scheme: Mapped[str | None] = mapped_column(String(10))

@@ -32,6 +32,7 @@ def record(browser, case_id, kind, data):
 
 TRIAGE = {
     "immediate_risk": "no",
+    "risk": "standard",
     "in_scope": "yes",
     "identifies_subject": "yes",
     "right_scheme": "yes",

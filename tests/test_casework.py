@@ -9,6 +9,7 @@ import json
 import threading
 from datetime import timedelta
 
+from bs4 import BeautifulSoup
 from sqlalchemy import select, text
 
 from portal.extensions import db
@@ -416,3 +417,28 @@ def test_the_queue_sorts_by_received_and_counts_each_filter(app, officer, superv
     mine = supervisor.client.get(f"/admin/cases?officer={officer.staff.id}")
     html = mine.get_data(as_text=True)
     assert second in html and first not in html
+
+
+def test_the_queue_shows_and_sorts_by_the_current_risk_and_flags_duplicates(app, officer):
+    from .support import SOMEONE_ELSE
+
+    low, high = submit(app), submit(app, SOMEONE_ELSE)
+    record(officer, low, "triage", TRIAGE | {"risk": "standard"})
+    record(officer, high, "triage", TRIAGE | {"risk": "high"})
+    again = submit(app)  # the same applicant and subject as `low`
+    soup = BeautifulSoup(officer.client.get("/admin/cases?sort=risk").data, "html.parser")
+    rows = [
+        [" ".join(td.get_text(" ").split()) for td in row.select("td")]
+        for row in soup.select("#main-content tbody tr")
+    ]
+    by_ref = {row[0].split()[0]: row for row in rows}
+    assert [row[0].split()[0] for row in rows] == [
+        case_row(app, i).reference for i in (high, low, again)
+    ]
+    assert by_ref[case_row(app, high).reference][4] == "High"
+    assert by_ref[case_row(app, again).reference][4] == "Not assessed"
+    assert "Possible duplicate" in by_ref[case_row(app, again).reference][0]
+    assert "Possible duplicate" not in by_ref[case_row(app, high).reference][0]
+    only_high = officer.client.get("/admin/cases?risk=high").get_data(as_text=True)
+    assert case_row(app, high).reference in only_high
+    assert case_row(app, low).reference not in only_high

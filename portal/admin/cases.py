@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from portal import applications, audit, clock
 from portal.casework import engine, facts, queries
+from portal.casework.outcomes import RISK_LEVELS
 from portal.casework.stages import DEADLINES, STAGES, STATUS_LABELS
 from portal.extensions import db
 from portal.journeys.registry import SCHEMES, scheme_for
@@ -59,6 +60,7 @@ def case_queue():
         "unassigned": bool(args.get("unassigned")),
         "overdue": bool(args.get("overdue")),
         "reference": args.get("reference") or None,
+        "risk": args.get("risk") or None,
     }
     sort = args.get("sort") if args.get("sort") in queries.QUEUE_ORDERS else "due"
     cases, total = queries.queue(page=page, sort=sort, **filters)
@@ -67,6 +69,8 @@ def case_queue():
         cases=cases,
         total=total,
         counts=filter_counts(filters),
+        duplicated=queries.with_possible_duplicates([each.id for each in cases]),
+        risks=RISK_LEVELS,
         sort=sort,
         officers=queries.staff_choices() if current_user.role == Role.SUPERVISOR.value else [],
         page=page,

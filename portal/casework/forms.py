@@ -10,7 +10,7 @@ from portal.journeys.common import CONTACT_CHANNELS, YES_NO
 from portal.journeys.fields import ChoiceAnswer, DateAnswer, TextAreaAnswer, TextField, TimeAnswer
 from portal.journeys.forms import QuestionForm
 
-from .outcomes import OUTCOMES
+from .outcomes import OUTCOMES, RISK_LEVELS
 
 YES_PARTLY_NO = [("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No"))]
 
@@ -64,6 +64,13 @@ class TriageForm(LateForm):
         required=_l("Enter the action taken"),
         max_length=2000,
         params={"rows": 3},
+    )
+    risk = ChoiceAnswer(
+        _l("What is the risk to the person at risk now?"),
+        short=_l("Risk"),
+        choices=RISK_LEVELS,
+        hint=_l("For example, from a DASH risk assessment. The queue shows it."),
+        required=_l("Select the risk to the person at risk"),
     )
     in_scope = ChoiceAnswer(
         _l("Is it within the scope of the scheme?"),

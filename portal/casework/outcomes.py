@@ -1,4 +1,5 @@
-"""The outcome taxonomy: one outcome closes each case (DESIGN.md section 2)."""
+"""Casework's taxonomies: the outcomes, one of which closes each case
+(DESIGN.md section 2), and the levels of risk."""
 
 from __future__ import annotations
 
@@ -28,3 +29,8 @@ TRIAGE_CLOSES = {
     "withdrawn": "withdrawn",
     "misuse": "misuse",
 }
+
+# The risk to the person at risk (DASH levels), highest first: the queue sorts by it.
+RISK_LEVELS = [("high", _l("High")), ("medium", _l("Medium")), ("standard", _l("Standard"))]
+RISK_LABELS = dict(RISK_LEVELS)
+RISK_RANK = {level: rank for rank, (level, _label) in enumerate(RISK_LEVELS)}

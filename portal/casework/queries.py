@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from portal import audit, clock
 from portal.extensions import db
@@ -16,6 +17,7 @@ from portal.models import Application, CaseRecord, Role, Staff
 
 from . import facts
 from .engine import new_record, reason_of
+from .outcomes import RISK_RANK
 from .stages import DEADLINES
 
 PER_PAGE = 50
@@ -38,6 +40,13 @@ def find_by_reference(reference: str) -> Application | None:
 
 QUEUE_ORDERS = {
     "due": (
+        Application.triaged_at.is_not(None),
+        Application.triage_due_at,
+        Application.completion_due_at,
+        Application.id,
+    ),
+    "risk": (
+        sql_case(RISK_RANK, value=Application.current_risk, else_=len(RISK_RANK)),
         Application.triaged_at.is_not(None),
         Application.triage_due_at,
         Application.completion_due_at,
@@ -73,6 +82,7 @@ def queue_query(
     unassigned: bool = False,
     overdue: bool = False,
     reference: str | None = None,
+    risk: str | None = None,
 ):
     """The open cases these filters leave. A search by reference finds a
     closed case too."""
@@ -90,7 +100,32 @@ def queue_query(
         query = query.where(Application.assigned_to_id.is_(None))
     if overdue:
         query = query.where(unmet_before(clock.utcnow()))
+    if risk in RISK_RANK:
+        query = query.where(Application.current_risk == risk)
+    elif risk == "none":
+        query = query.where(Application.current_risk.is_(None))
     return query
+
+
+DUPLICATE_KEYS = ("subject_key", "applicant_key", "at_risk_key")
+
+
+def with_possible_duplicates(ids: list[int]) -> set[int]:
+    """Which of these cases share a person with another case (by the duplicate
+    keys under the current index key): the queue's flag. The case page lists
+    them, and what an officer has dismissed."""
+    if not ids:
+        return set()
+    other = aliased(Application)
+    same_person = or_(
+        *(
+            getattr(Application, key).is_not(None)
+            & (getattr(other, key) == getattr(Application, key))
+            for key in DUPLICATE_KEYS
+        )
+    )
+    elsewhere = select(other.id).where(other.id != Application.id, same_person).exists()
+    return set(db.session.scalars(select(Application.id).where(Application.id.in_(ids), elsewhere)))
 
 
 def staff_choices() -> list[Staff]:

@@ -214,6 +214,7 @@ def after_triage(case, data, now, staff):
     from .queries import find_by_reference
 
     case.triaged_at = now
+    case.current_risk = data.get("risk") or case.current_risk
     case.quality_identifies = data.get("identifies_subject")
     case.quality_right_scheme = data.get("right_scheme")
     case.quality_crime_report = data.get("crime_report")
