@@ -7,6 +7,7 @@ year agrees on both sides."""
 from __future__ import annotations
 
 import secrets
+import signal
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +20,21 @@ from portal.models import Application, CaseRecord, JourneyEvent, Role, SearchKey
 
 from .staff_support import audit_after, audit_marker, make_staff
 from .staff_walk import send_application
+
+
+@pytest.fixture(autouse=True)
+def finishes():
+    """A retention run that never ends fails its test within two minutes."""
+
+    def stop(_signal, _frame):
+        raise TimeoutError("the retention run did not finish within two minutes")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 120)
+    yield
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, previous)
+
 
 # Leap days between the two sides of the boundary, or not.
 NOTE = {"note": "Spoke to Quorra Witness"}
