@@ -112,6 +112,7 @@ TARGETS: dict[str, Target] = {
     "submission": Target(
         "portal/applications.py",
         (
+            "tests/test_submission_record.py",
             "tests/test_submission.py",
             "tests/test_submission_constraint.py",
             "tests/test_faults.py::test_the_database_failing_at_accept_and_send_keeps_the_answers",
