@@ -8,9 +8,12 @@ score of each target and every surviving mutant, with its diff, are written to
 docs/mutation.md; a survivor listed in EQUIVALENT is shown with the reason it
 cannot be told apart from the original.
 
-To add a module, add one entry to TARGETS, for example:
+To add a module, add one entry to TARGETS (one file per entry), for example:
 
-    "casework": Target("portal/casework/rules.py", ("tests/test_casework.py",)),
+    "casework engine": Target("portal/casework/engine.py", ("tests/test_casework_rules.py",)),
+    "casework stages": Target("portal/casework/stages.py", ("tests/test_casework_rules.py",)),
+
+and run it alone with MUTATION_TARGETS="casework engine" make mutation.
 
 Settings (environment):
   MUTATION_TARGETS  names from TARGETS, comma-separated (default: all)
@@ -307,11 +310,24 @@ def report(results: list[Result], seconds: float, source: str) -> str:
         "mutated one small change at a time and its tests run against each change; a mutant that",
         "no test notices has *survived*. Not part of CI: a run takes minutes, not seconds.",
         "",
+        "Each target is one entry in `TARGETS` in bench/mutation.py: the module, the tests that",
+        "cover it, and optionally the functions to mutate. To add a module, add one entry:",
+        "",
+        "```python",
+        '"casework engine": Target("portal/casework/engine.py", '
+        '("tests/test_casework_rules.py",)),',
+        "```",
+        "",
+        '`MUTATION_TARGETS="casework engine" make mutation` runs it alone (the report then has',
+        "only its rows).",
+        "A survivor that behaves exactly as the original is explained in `EQUIVALENT` there.",
+        "",
         f"Last run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {source}, {seconds / 60:.1f} minutes "
         f"on {os.cpu_count()} cores, SQLite.",
         "",
-        "| Target | Module | Mutants | Killed | Timed out | Survived | Equivalent | Score |",
-        "|---|---|---|---|---|---|---|---|",
+        "| Target | Module | Mutants | Killed | Timed out | Survived | of which equivalent "
+        "| Score | Score of the rest |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         equivalent = sum(1 for m in r.survivors if r.equivalent(m))
@@ -320,7 +336,8 @@ def report(results: list[Result], seconds: float, source: str) -> str:
         )
         lines.append(
             f"| {r.name} | {scope} | {len(r.statuses)} | {r.count('killed')} | "
-            f"{r.count('timeout')} | {len(r.survivors)} | {equivalent} | {r.score:.0f}% |"
+            f"{r.count('timeout')} | {len(r.survivors)} | {equivalent} | {r.score:.0f}% | "
+            f"{100 * r.count(*DETECTED) / max(1, len(r.statuses) - equivalent):.0f}% |"
         )
     total = sum(len(r.statuses) for r in results)
     detected = sum(r.count(*DETECTED) for r in results)
