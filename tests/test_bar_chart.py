@@ -23,6 +23,15 @@ def test_bars_stand_side_by_side_scaled_to_the_largest_shown_count():
     ]
 
 
+def test_bars_are_whole_pixels_wide_and_five_can_be_the_tallest():
+    drawn = bars([("a", 5), ("b", 4), ("c", 5)])
+    assert [(bar["x"], bar["width"], bar["height"]) for bar in drawn] == [
+        (0, 211, 160),
+        (213, 211, 0),
+        (426, 211, 160),
+    ]
+
+
 def test_a_single_bar_takes_the_whole_width():
     assert bars([("a", 7)]) == [{"x": 0, "y": 0, "width": 638, "height": 160, "label": "a"}]
 

@@ -22,6 +22,7 @@ def test_a_count_of_five_is_shown(app, count, shown):
         (5, 6, "83.3%"),
         (4, 5, "not shown"),
         (3, 4, "not shown"),
+        (1, 10, "not shown"),
         (7, 9, "77.8%"),
     ],
 )
