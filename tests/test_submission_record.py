@@ -17,7 +17,8 @@ from portal.journeys.registry import SCHEMES
 from portal.models import Application, ApplicationStat, Draft
 
 from .staff_walk import send_application
-from .support import SELF, Applicant, complete
+from .support import SELF, Applicant, complete, page_url
+from .test_other_schemes import REFERRAL
 
 
 def test_a_sent_application_keeps_what_the_checks_and_figures_read(app):
@@ -67,3 +68,12 @@ def test_the_search_for_a_free_reference_gives_up_after_five_tries(app, monkeypa
         sent(app)
     assert str(refused.value) == "Could not find a free reference"
     assert len(tried) == 5
+
+
+def test_a_referral_starts_at_the_risk_level_its_referrer_gave(app):
+    applicant = Applicant(app)
+    complete(applicant, REFERRAL, "right-to-know")
+    applicant.post(page_url("check-your-answers", "right-to-know"))
+    with app.app_context():
+        case = db.session.scalars(select(Application)).one()
+        assert (case.risk_level, case.current_risk) == ("high", "high")
