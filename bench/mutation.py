@@ -423,7 +423,9 @@ def report(results: list[Result], seconds: float, source: str) -> str:
     ]
     lines += [
         "",
-        "Timed out means the mutant made a test loop until mutmut stopped it: detected.",
+        "Timed out means the mutant made a test loop until mutmut stopped it: detected. The",
+        "score counts every mutant; the score of the rest leaves out the survivors shown below",
+        "as equivalent (no test can tell them from the original), as mutation scores usually do.",
         "",
     ]
     lines += ["## Surviving mutants", ""]
