@@ -113,9 +113,6 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             if reference_taken(application.reference):
                 continue
             raise AlreadySubmitted from None
-        application.current_risk = (
-            application.risk_level if application.risk_level in RISK_RANK else None
-        )
         draft.application_id = application.id
         draft.answers = {}
         search.index(application)
