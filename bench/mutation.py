@@ -99,13 +99,9 @@ TARGETS: dict[str, Target] = {
         ),
     ),
     "suppression": Target(
-        "portal/statistics.py",
-        (
-            "tests/test_suppression.py",
-            "tests/test_statistics.py::test_small_counts_are_suppressed",
-            "tests/test_statistics.py::test_rates_on_small_numbers_are_not_shown",
-        ),
-        ("suppress", "rate"),
+        "portal/stats/suppression.py",
+        ("tests/test_suppression.py",),
+        ("rounded", "rounded_sql", "share", "share_value"),
     ),
     "suppression in charts": Target(
         "portal/admin/dashboard.py",

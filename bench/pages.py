@@ -91,7 +91,9 @@ START = "/apply/right-to-ask"
 QUESTION = "concern-details"  # halfway through Right to Ask
 QUEUE = "/admin/cases"
 OVERDUE = "/admin/cases?overdue=1"
-DASHBOARD = "/admin/statistics?period=12m"
+DASHBOARD = "/admin/statistics?period=12-months"
+YEARLY_RETURN = "/admin/statistics/yearly-return"
+COMPARE = "/admin/statistics/compare?scheme=right-to-ask"
 
 # One wrk thread is far more than 2 workers can answer, and leaves the cores to
 # them. It is also what lets the submissions share one pool of drafts: a second
@@ -509,6 +511,18 @@ class Run:
             f"{events / 1e6:.1f} M events)"
         )
         self.measure(Figures(name, "dashboard"), base_url, DASHBOARD, sessions=[cookie])
+        self.measure(
+            Figures("Yearly return, last financial year", "dashboard"),
+            base_url,
+            YEARLY_RETURN,
+            sessions=[cookie],
+        )
+        self.measure(
+            Figures("Two versions of Right to Ask compared", "dashboard"),
+            base_url,
+            COMPARE,
+            sessions=[cookie],
+        )
 
     def public_pages(self, base_url: str) -> None:
         self.say("the public pages, on that database")

@@ -151,12 +151,13 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import analytics, cli, database, demo, retention
+    from . import cli, database, demo, retention
+    from .stats import events
 
     database.register(app)
     retention.register(app)
     cli.register(app)
-    analytics.register(app)
+    events.register(app)
     demo.register(app)
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import application_stats, crypto, deadlines
+from portal import crypto, deadlines
 from portal.casework import search
 from portal.casework.outcomes import RISK_RANK
 from portal.clock import as_utc
@@ -18,6 +18,7 @@ from portal.force import current_force
 from portal.journeys.engine import Scheme
 from portal.models import Application, Draft
 from portal.references import new_reference
+from portal.stats import applications as application_stats
 
 
 class AlreadySubmitted(Exception):

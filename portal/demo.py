@@ -14,14 +14,17 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import insert
 
-from portal import analytics, application_stats, clock, crypto, deadlines
-from portal.casework.outcomes import OUTCOMES
+from portal import clock, crypto, deadlines
+from portal.casework.outcomes import DISCLOSURE_OUTCOMES, OUTCOMES
 from portal.extensions import db
 from portal.force import current_force
-from portal.journeys.engine import Page
+from portal.journeys.engine import CHECK
 from portal.journeys.registry import SCHEMES
 from portal.models import Application, JourneyEvent
 from portal.references import new_reference
+from portal.stats import applications as application_stats
+from portal.stats import events as analytics
+from portal.stats import versions, words
 
 CHUNK = 5000
 CHANNELS = [("online", 70), ("phone", 20), ("front_counter", 7), ("officer", 3)]
@@ -51,12 +54,14 @@ def application_row(rng, scheme, now, references, force):
     while reference in references:
         reference = new_reference()
     references.add(reference)
-    closed = None
-    outcome = None
+    closed = outcome = decided = disclosed = None
     if (now - submitted).days > 50 or rng.random() < 0.5:
-        closed = submitted + timedelta(days=rng.gammavariate(4, 6))
-        closed = min(closed, now)
+        closed = min(submitted + timedelta(days=rng.gammavariate(4, 6)), now)
         outcome = pick(rng, OUTCOME_MIX)
+        if outcome in DECIDED:
+            decided = submitted + (closed - submitted) * rng.uniform(0.6, 0.9)
+        if outcome in DISCLOSURE_OUTCOMES:
+            disclosed = decided + (closed - decided) * rng.uniform(0.2, 0.9)
     key = secrets.token_hex(32)
     return {
         "reference": reference,
@@ -76,56 +81,131 @@ def application_row(rng, scheme, now, references, force):
         "answers_sealed": crypto.seal_json({}, f"application.answers.{key}"),
         "deviations": [],
         "stage": "closed" if closed else "triaged",
-        "triaged_at": submitted + timedelta(hours=rng.uniform(1, 30)),
+        "triaged_at": submitted + timedelta(hours=rng.gammavariate(2, 8)),
+        "first_contact_at": submitted + timedelta(days=rng.gammavariate(2, 3)),
+        "decision_signed_off_at": decided,
+        "disclosed_at": disclosed,
         "closed_at": closed,
         "outcome": outcome,
+        "current_risk": pick(rng, [("standard", 60), ("medium", 30), ("high", 10)]),
         "quality_identifies": pick(rng, [("yes", 70), ("partly", 22), ("no", 8)]),
         "quality_right_scheme": pick(rng, [("yes", 92), ("no", 8)]),
         "quality_crime_report": pick(rng, [("no", 90), ("yes", 10)]),
     }
 
 
-def journey_events(rng, scheme, submitted_at, finished: bool):
-    """A journey's events: started, pages saved (with some errors), and either
-    sent or abandoned at a page."""
-    pages = [p.slug for p in scheme.pages if isinstance(p, Page)]
+# Outcomes reached by a decision (the rest close earlier).
+DECIDED = frozenset(
+    {
+        "disclosed_to_person_at_risk",
+        "disclosed_to_third_party",
+        "no_information",
+        "threshold_not_met",
+    }
+)
+# Right to Ask's earlier wording lost more people on this page: the demo's
+# "change to a form" that the comparison of versions shows.
+CHANGED_PAGE = "subject-name"
+CHANGE_DAYS_AGO = 150
+
+
+def journey_events(rng, scheme, submitted_at, finished: bool, version: str, worse: str = ""):
+    """A journey's events, as the public forms record them: the first
+    question opened, started, each page reached and answered (with some
+    errors), then sent, or abandoned at a page."""
+    pages = [page.slug for page in words.pages(scheme)]
+    first_fields = {page.slug: first_field(page) for page in words.pages(scheme)}
     start = submitted_at - timedelta(minutes=rng.uniform(6, 40))
-    reached = len(pages) if finished else rng.randint(1, len(pages) - 1)
-    events = [("started", pages[0], "", "", 0, start)]
-    for slug in pages[:reached:3]:
+    stop = None
+    if not finished:
+        stop = next(
+            (slug for slug in pages[1:] if rng.random() < (0.25 if slug == worse else 0.06)),
+            pages[-1],
+        )
+    events = [("opened", pages[0], "", "", 0, start)]
+    if not finished and rng.random() < 0.3:  # read the first question and left
+        return rows_of(scheme, version, events)
+    events.append(("started", pages[0], "", "", 0, start))
+    for slug in pages:
+        events.append(("reached", slug, "", "", 0, start))
         events.append(("attempt", slug, "", "", 0, start))
-        if rng.random() < 0.08:
-            events.append(("error", slug, "answer", "Enter an answer", 0, start))
-            events.append(("attempt", slug, "", "", 0, start))
+        wrong = 0.3 if slug == worse else 0.05
+        if rng.random() < wrong and first_fields[slug]:
+            question, message = first_fields[slug]
+            events.append(("met_error", slug, question, "", 0, start))
+            for _try in range(rng.choice((1, 1, 2))):
+                events.append(("error", slug, question, message, 0, start))
+                events.append(("attempt", slug, "", "", 0, start))
+        if slug == stop:
+            break
+        events.append(("answered", slug, "", "", 0, start))
     if finished:
+        events.append(("reached", CHECK, "", "", 0, submitted_at))
+        if rng.random() < 0.1:
+            events.append(("changed", rng.choice(pages), "", "", 0, submitted_at))
         minutes = analytics.time_bucket(start, submitted_at)
         events.append(("submitted", "", "", "", minutes, submitted_at))
         if rng.random() < 0.3:
-            events.append(
-                (
-                    "satisfaction",
-                    "",
-                    "",
-                    "",
-                    pick(rng, [(5, 40), (4, 35), (3, 12), (2, 8), (1, 5)]),
-                    submitted_at,
-                )
-            )
+            score = pick(rng, [(5, 40), (4, 35), (3, 12), (2, 8), (1, 5)])
+            events.append(("satisfaction", "", "", "", score, submitted_at))
     else:
-        events.append((rng.choice(["exited", "expired"]), pages[reached], "", "", 0, start))
-    return [
-        {
-            "at": at,
-            "day": deadlines.local_date(at),
-            "scheme": scheme.slug,
-            "kind": kind,
-            "page": page,
-            "question": question,
-            "message": message,
-            "value": value,
-        }
-        for kind, page, question, message, value, at in events
+        events.append((rng.choice(["exited", "expired"]), stop, "", "", 0, start))
+    return rows_of(scheme, version, events)
+
+
+def rows_of(scheme, version: str, events: list[tuple]) -> list[dict]:
+    rows = []
+    for kind, page, question, message, value, at in events:
+        day = deadlines.local_date(at)
+        rows.append(
+            {
+                "at": at,
+                "day": day,
+                "month": day.replace(day=1),
+                "scheme": scheme.slug,
+                "version": version,
+                "kind": kind,
+                "page": page,
+                "question": question,
+                "message": message,
+                "value": value,
+            }
+        )
+    return rows
+
+
+def first_field(page) -> tuple[str, str] | None:
+    """A page's first question and the message it shows when left empty."""
+    fields = versions.fields_of(page.form)
+    if not fields:
+        return None
+    name, unbound = fields[0]
+    return name, str(unbound.kwargs.get("required") or "Enter an answer")
+
+
+def demo_versions(now) -> dict[str, list[tuple]]:
+    """Each form's versions for the demo: (version, first seen, label). Right
+    to Ask has an earlier wording, changed CHANGE_DAYS_AGO days ago."""
+    found = {}
+    for slug in SCHEMES:
+        current = versions.current(slug)
+        found[slug] = [(current, now - timedelta(days=731), None)]
+    earlier = versions.current("right-to-ask")[:6] + "e0"
+    found["right-to-ask"] = [
+        (earlier, now - timedelta(days=731), "Demo: the wording before the change"),
+        (versions.current("right-to-ask"), now - timedelta(days=CHANGE_DAYS_AGO), None),
     ]
+    return found
+
+
+def version_at(found: list[tuple], at) -> tuple[str, str]:
+    """The version shown at a moment, and the page it made harder."""
+    current = found[0]
+    for entry in found:
+        if entry[1] <= at:
+            current = entry
+    worse = CHANGED_PAGE if current[2] else ""
+    return current[0], worse
 
 
 def seed(applications: int, *, seed_value: int = 1) -> tuple[int, int]:
@@ -133,16 +213,20 @@ def seed(applications: int, *, seed_value: int = 1) -> tuple[int, int]:
     now = clock.utcnow()
     references: set[str] = set()
     force = current_force()
+    known = demo_versions(now)
+    for slug, entries in known.items():
+        for version, seen, label in entries:
+            versions.register(slug, version, seen, label=label)
     apps, events, total_events = [], [], 0
     for _n in range(applications):
         scheme = SCHEMES[pick(rng, SCHEME_MIX)]
         row = application_row(rng, scheme, now, references, force)
         apps.append(row)
-        online = row["channel"] == "online"
-        if online:
-            events += journey_events(rng, scheme, row["submitted_at"], finished=True)
+        if row["channel"] == "online":
+            version, worse = version_at(known[scheme.slug], row["submitted_at"])
+            events += journey_events(rng, scheme, row["submitted_at"], True, version, worse)
             if rng.random() < 0.6:  # an unfinished journey for every few sent
-                events += journey_events(rng, scheme, row["submitted_at"], finished=False)
+                events += journey_events(rng, scheme, row["submitted_at"], False, version, worse)
         if len(apps) >= CHUNK:
             flush(apps, events)
             total_events += len(events)

@@ -123,6 +123,9 @@ class Draft(Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     # "online", or how staff received an application they are keying in.
     channel: Mapped[str] = mapped_column(String(20), default="online", server_default="online")
+    # What this journey has already been counted for ("reached:<page>",
+    # "error:<page>:<question>"): slugs only, so each journey counts once.
+    counted: Mapped[list | None] = mapped_column(JSON, default=list)
 
     application: Mapped[Application | None] = relationship()
 
@@ -266,14 +269,16 @@ class SearchKey(Base):
 class JourneyEvent(Base):
     """Something that happened on a public form, with no person in it: no IP
     address, no user agent, no answer, no journey id. Kept raw for a while
-    (see retention) so the daily rollups can be rebuilt."""
+    (see retention) so the monthly rollups can be rebuilt."""
 
     __tablename__ = "journey_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     day: Mapped[date] = mapped_column(Date, index=True)  # local (Europe/London) date
+    month: Mapped[date] = mapped_column(Date)  # the first day of its month
     scheme: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(16), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(30))
     page: Mapped[str] = mapped_column(String(60), default="")
     question: Mapped[str] = mapped_column(String(60), default="")
@@ -281,15 +286,16 @@ class JourneyEvent(Base):
     value: Mapped[int] = mapped_column(default=0)
 
 
-class DailyStat(Base):
-    """Daily counts of journey events, kept current as events arrive: what the
-    statistics dashboard reads."""
+class JourneyStat(Base):
+    """Monthly counts of journey events by form and version, kept current as
+    events arrive: the cells the statistics read (see stats/suppression.py)."""
 
-    __tablename__ = "daily_stat"
+    __tablename__ = "journey_stat"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date)
+    month: Mapped[date] = mapped_column(Date)
     scheme: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(16), default="")
     kind: Mapped[str] = mapped_column(String(30))
     page: Mapped[str] = mapped_column(String(60), default="")
     question: Mapped[str] = mapped_column(String(60), default="")
@@ -299,37 +305,53 @@ class DailyStat(Base):
 
     __table_args__ = (
         UniqueConstraint(
-            "day",
+            "month",
             "scheme",
+            "version",
             "kind",
             "page",
             "question",
             "message",
             "value",
-            name="uq_daily_stat_key",
+            name="uq_journey_stat_key",
         ),
-        Index("ix_daily_stat_kind_day", "kind", "day"),
+        Index("ix_journey_stat_kind_month", "kind", "month"),
     )
 
 
+class FormVersion(Base):
+    """A version of a form's content, from the day it was first seen."""
+
+    __tablename__ = "form_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(16))
+    first_seen: Mapped[datetime]
+    label: Mapped[str | None] = mapped_column(String(120))
+
+    __table_args__ = (UniqueConstraint("scheme", "version", name="uq_form_version"),)
+
+
 class ApplicationStat(Base):
-    """Applications counted by day received, scheme and route, one dimension at
-    a time (channel, applicant type, outcome, triage quality, days to close...):
-    the table grows with days, not with applications. Kept current as cases are
-    submitted, triaged and closed."""
+    """Applications counted by month received, scheme and route, one dimension
+    at a time (channel, applicant type, outcome, triage quality, days to a
+    decision...): the table grows with months, not with applications. Kept
+    current as cases are submitted, triaged, decided and closed."""
 
     __tablename__ = "application_stat"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date)
+    month: Mapped[date] = mapped_column(Date)
     scheme: Mapped[str] = mapped_column(String(40))
     route: Mapped[str] = mapped_column(String(40))
-    dimension: Mapped[str] = mapped_column(String(20))
+    dimension: Mapped[str] = mapped_column(String(30))
     value: Mapped[str] = mapped_column(String(40))
     count: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (
         UniqueConstraint(
-            "day", "scheme", "route", "dimension", "value", name="uq_application_stat_key"
+            "month", "scheme", "route", "dimension", "value", name="uq_application_stat_key"
         ),
+        Index("ix_application_stat_dimension_month", "dimension", "month"),
     )

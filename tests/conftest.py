@@ -20,9 +20,10 @@ from portal.models import (
     Application,
     ApplicationStat,
     CaseRecord,
-    DailyStat,
     Draft,
+    FormVersion,
     JourneyEvent,
+    JourneyStat,
     Role,
     SearchKey,
     SetupToken,
@@ -59,7 +60,10 @@ def clean_tables(request):
     yield
     if "app" not in request.fixturenames:
         return
-    app = request.getfixturevalue("app")
+    empty_tables(request.getfixturevalue("app"))
+
+
+def empty_tables(app) -> None:
     with app.app_context():
         tables = (
             CaseRecord,
@@ -70,7 +74,8 @@ def clean_tables(request):
             SetupToken,
             Staff,
             JourneyEvent,
-            DailyStat,
+            JourneyStat,
+            FormVersion,
             ApplicationStat,
         )
         for table in tables:

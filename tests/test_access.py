@@ -53,6 +53,9 @@ ACCESS = {
     "admin.queue_export": {SUPERVISOR},
     "admin.statistics": {ANALYST, SUPERVISOR},
     "admin.statistics_csv": {ANALYST, SUPERVISOR},
+    "admin.yearly_return_page": {ANALYST, SUPERVISOR},
+    "admin.yearly_return_csv": {ANALYST, SUPERVISOR},
+    "admin.compare_versions": {ANALYST, SUPERVISOR},
 }
 
 

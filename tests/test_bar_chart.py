@@ -5,8 +5,7 @@ the table suppresses."""
 
 from __future__ import annotations
 
-from portal.admin.dashboard import bar_chart
-from portal.statistics import Table
+from portal.admin.dashboard import Table, bar_chart
 
 
 def bars(points) -> list[dict]:

@@ -1,7 +1,7 @@
-"""No chart on the statistics dashboard shows a count that its table
-suppresses: read from the page as an analyst sees it, every chart is drawn
-from one column of the table after it, and a row that column shows as "fewer
-than 5" has no bar."""
+"""No chart on the statistics dashboard shows a figure that its table does
+not: read from the page as an analyst sees it, every chart is drawn from one
+column of the table after it (the published, rounded figures), and a row
+that column shows as "not shown" has no bar."""
 
 from __future__ import annotations
 
@@ -9,33 +9,35 @@ from datetime import timedelta
 
 from bs4 import BeautifulSoup
 
-from portal import analytics
 from portal.extensions import db
 from portal.models import Role
+from portal.stats import events as analytics
 
 from .staff_support import StaffBrowser, make_staff
 
-SUPPRESSED = "fewer than 5"
-# Forms started and sent, some weeks and months apart: small and large counts.
-SEEDED = [(100, 9, 3), (55, 30, 12), (10, 40, 25), (3, 2, 1)]
+SUPPRESSED = "not shown"
+# Forms started, sent and rated, some months apart: small and large counts.
+SEEDED = [(100, 9, 3, 12), (70, 30, 12, 30), (40, 40, 25, 60), (10, 2, 1, 3)]
 
 
 def seed(app, now) -> None:
     with app.app_context():
-        for days_ago, started, sent in SEEDED:
+        for days_ago, started, sent, rated in SEEDED:
             at = now - timedelta(days=days_ago)
             for _ in range(started):
                 analytics.record("started", "right-to-ask", page="immediate-danger", at=at)
             for _ in range(sent):
                 analytics.record("submitted", "right-to-ask", value=10, at=at)
+            for n in range(rated):
+                analytics.record("satisfaction", "right-to-ask", value=5 if n % 3 else 2, at=at)
         db.session.commit()
 
 
 def number(cell: str) -> int | None:
-    """A shown count, 0 for a suppressed one, None for anything else."""
+    """A shown figure (a count or a share), 0 for one not shown, None for anything else."""
     if cell == SUPPRESSED:
         return 0
-    digits = cell.replace(",", "")
+    digits = cell.replace(",", "").removesuffix("%")
     return int(digits) if digits.isdigit() else None
 
 
@@ -74,12 +76,16 @@ def test_no_chart_draws_a_count_its_table_suppresses(app, clock):
     response = analyst.client.get("/admin/statistics")
     assert response.status_code == 200
     drawn = charts(response.get_data(as_text=True))
-    assert len(drawn) >= 2  # by week and by month
+    assert len(drawn) >= 3  # sent by month, satisfaction by month, days to closure
+    withheld = 0
+
     for bars, rows in drawn:
         assert set(bars) == set(rows), "every bar stands for a row of the table"
+        if not any(bars.values()):
+            continue  # nothing to draw (no closed cases seeded)
         column = charted_column(bars, rows)
         assert column is not None, f"bars drawn to no column of the table: {bars} {rows}"
         small = [label for label in bars if rows[label][column] == SUPPRESSED]
-        assert small, "the seeded figures give each chart a suppressed count"
+        withheld += len(small)
         assert all(bars[label] == 0 for label in small), {label: bars[label] for label in small}
-        assert any(height > 0 for height in bars.values())
+    assert withheld, "the seeded figures give a chart a figure that is not shown"

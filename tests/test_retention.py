@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, text
 
-from portal import analytics
 from portal.extensions import db
-from portal.models import Application, ApplicationStat, AuditEvent, CaseRecord, DailyStat, Role
+from portal.models import Application, ApplicationStat, AuditEvent, CaseRecord, JourneyStat, Role
+from portal.stats import events as analytics
 
 from .casework_support import TRIAGE, record, submit
 from .staff_support import StaffBrowser, make_staff
@@ -20,8 +20,8 @@ def counts(app, model) -> list[tuple]:
     with app.app_context():
         rows = db.session.execute(select(model)).scalars().all()
         if model is ApplicationStat:
-            return sorted((r.day, r.dimension, r.value, r.count) for r in rows)
-        return sorted((r.day, r.kind, r.page, r.count) for r in rows)
+            return sorted((r.month, r.dimension, r.value, r.count) for r in rows)
+        return sorted((r.month, r.kind, r.page, r.count) for r in rows)
 
 
 def test_old_closed_cases_are_erased_and_counted_still(app, clock):
@@ -61,10 +61,10 @@ def test_old_raw_events_go_and_their_rollups_stay(app, clock):
         )
         analytics.record("started", "right-to-ask", page="immediate-danger", at=clock.now)
         db.session.commit()
-    rollups = counts(app, DailyStat)
+    rollups = counts(app, JourneyStat)
     result = app.test_cli_runner().invoke(args=["retention", "run"])
     assert "deleted 1 raw journey events" in result.output
-    assert counts(app, DailyStat) == rollups
+    assert counts(app, JourneyStat) == rollups
 
 
 def test_a_case_is_erased_once_when_two_runs_race(app, clock):

@@ -13,10 +13,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal import analytics, retention
+from portal import retention
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.models import Application, CaseRecord, JourneyEvent, Role, SearchKey
+from portal.stats import events as analytics
 
 from .staff_support import audit_after, audit_marker, make_staff
 from .staff_walk import send_application

@@ -1,6 +1,7 @@
-"""Statistics: measured on the server with no person in them, counted into
-daily rollups that a rebuild reproduces, and shown with small numbers
-suppressed, to analysts and supervisors only."""
+"""Statistics: measured on the server with no person in them, each journey
+counted once per page and question, counted into monthly cells by form
+version that a rebuild reproduces, and shown to analysts and supervisors
+only."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from portal import analytics, clock
+from portal import clock
 from portal.extensions import db
-from portal.models import DailyStat, Draft, JourneyEvent, Role
-from portal.statistics import Period, rate, suppress
+from portal.models import Draft, JourneyEvent, JourneyStat, Role
+from portal.stats import events as analytics
+from portal.stats import versions
 
 from .staff_support import StaffBrowser, make_staff
 from .support import SELF, Applicant, complete, page_url
@@ -22,14 +24,15 @@ def rollups(app) -> set[tuple]:
     with app.app_context():
         rows = db.session.execute(
             select(
-                DailyStat.day,
-                DailyStat.scheme,
-                DailyStat.kind,
-                DailyStat.page,
-                DailyStat.question,
-                DailyStat.message,
-                DailyStat.value,
-                DailyStat.count,
+                JourneyStat.month,
+                JourneyStat.scheme,
+                JourneyStat.version,
+                JourneyStat.kind,
+                JourneyStat.page,
+                JourneyStat.question,
+                JourneyStat.message,
+                JourneyStat.value,
+                JourneyStat.count,
             )
         )
         return {tuple(row) for row in rows}
@@ -43,43 +46,16 @@ def events(app) -> list[JourneyEvent]:
         return rows
 
 
-def kinds(app) -> list[str]:
-    return [e.kind for e in events(app)]
-
-
-@pytest.mark.parametrize(
-    ("count", "shown"),
-    [(0, "0"), (1, "fewer than 5"), (4, "fewer than 5"), (5, "5"), (1234, "1,234")],
-)
-def test_small_counts_are_suppressed(app, count, shown):
-    with app.test_request_context():
-        assert suppress(count) == shown
-
-
-@pytest.mark.parametrize(
-    ("part", "whole", "shown"),
-    [
-        (2, 4, "not shown"),
-        (0, 4, "not shown"),
-        (5, 10, "50.0%"),
-        (4, 10, "not shown"),
-        (0, 10, "0.0%"),
-        (10, 10, "100.0%"),
-    ],
-)
-def test_rates_on_small_numbers_are_not_shown(app, part, whole, shown):
-    with app.test_request_context():
-        assert rate(part, whole) == shown
-
-
 def test_a_journey_is_measured_without_its_answers(app):
     applicant = Applicant(app)
+    applicant.get(page_url("immediate-danger"))
     applicant.answer("immediate-danger", {})  # an error first
     complete(applicant, SELF)
     applicant.post(page_url("check-your-answers"))
     seen = events(app)
-    assert [e.kind for e in seen].count("started") == 1
-    assert [e.kind for e in seen].count("submitted") == 1
+    kinds = [e.kind for e in seen]
+    assert kinds.count("started") == 1 and kinds.count("submitted") == 1
+    assert kinds.count("opened") >= 1
     error = next(e for e in seen if e.kind == "error")
     assert (error.page, error.question, error.message) == (
         "immediate-danger",
@@ -90,7 +66,57 @@ def test_a_journey_is_measured_without_its_answers(app):
     for answer in ("Alex Example", "Sam Subject", "1 Test Street", "He checks my phone"):
         assert answer not in flat
     columns = set(JourneyEvent.__table__.columns.keys())
-    assert columns == {"id", "at", "day", "scheme", "kind", "page", "question", "message", "value"}
+    assert columns == {
+        "id",
+        "at",
+        "day",
+        "month",
+        "scheme",
+        "version",
+        "kind",
+        "page",
+        "question",
+        "message",
+        "value",
+    }
+    with app.app_context():
+        assert {e.version for e in seen} == {versions.current("right-to-ask")}
+
+
+def test_each_journey_counts_once_per_page_reached_and_per_question_got_wrong(app):
+    applicant = Applicant(app)
+    applicant.answer("immediate-danger", {"danger": "no"})
+    applicant.answer("who-for", {})  # wrong twice on the same question
+    applicant.answer("who-for", {})
+    applicant.get(page_url("who-for"))  # and shown again
+    applicant.answer("who-for", SELF["who-for"])
+    applicant.get(page_url("who-for"))  # back to it after answering
+    seen = [(e.kind, e.page, e.question) for e in events(app)]
+    assert seen.count(("reached", "who-for", "")) == 1
+    assert seen.count(("answered", "who-for", "")) == 1
+    assert seen.count(("met_error", "who-for", "who")) == 1
+    assert seen.count(("error", "who-for", "who")) == 2
+    assert seen.count(("reached", "immediate-danger", "")) == 1
+    other = Applicant(app)  # another journey counts again
+    other.answer("immediate-danger", {"danger": "no"})
+    other.answer("who-for", {})
+    assert [(e.kind, e.page) for e in events(app)].count(("met_error", "who-for")) == 2
+
+
+def test_what_a_journey_was_counted_for_goes_with_its_draft(app):
+    applicant = Applicant(app)
+    applicant.answer("immediate-danger", {"danger": "no"})
+    with app.app_context():
+        counted = db.session.scalars(select(Draft.counted)).one()
+    # Slugs only: the first page answered, and the next one shown.
+    assert counted == [
+        "reached:immediate-danger:",
+        "answered:immediate-danger:",
+        "reached:who-for:",
+    ]
+    applicant.client.get("/exit")
+    with app.app_context():
+        assert db.session.scalars(select(Draft)).all() == []
 
 
 def test_exits_and_expiries_count_the_page_reached(app):
@@ -140,69 +166,28 @@ def test_the_rollups_are_kept_current_and_a_rebuild_gives_the_same(app):
         db.session.commit()
     assert rollups(app) == before
     result = app.test_cli_runner().invoke(args=["stats", "rebuild"])
-    assert f"Rebuilt {len(before)} daily rows from the events" in result.output
+    assert f"Rebuilt {len(before)} monthly rows from the events" in result.output
     assert rollups(app) == before
 
 
-def test_metrics_from_a_hand_built_set_of_events(app):
-    from portal.admin.dashboard import headline, problems
-
-    with app.test_request_context():
-        for _n in range(10):
-            analytics.record("started", "right-to-ask", page="immediate-danger")
-        for _n in range(6):
-            analytics.record("submitted", "right-to-ask", value=15)
-        for _n in range(20):
-            analytics.record("attempt", "right-to-ask", page="your-name")
-        for _n in range(5):
-            analytics.record(
-                "error",
-                "right-to-ask",
-                page="your-name",
-                question="full_name",
-                message="Enter your full name",
-            )
-        analytics.record(
-            "error",
-            "right-to-ask",
-            page="your-name",
-            question="full_name",
-            message="Your full name must be 100 characters or fewer",
-        )
+def test_a_rebuild_keeps_months_whose_raw_events_are_gone(app):
+    old = clock.utcnow() - timedelta(days=800)  # beyond the raw events' retention
+    with app.app_context():
+        analytics.record("started", "right-to-ask", page="immediate-danger", at=old)
+        db.session.execute(JourneyEvent.__table__.delete())
         db.session.commit()
-        today = clock.utcnow().date()
-        period = Period(today - timedelta(days=1), today + timedelta(days=1))
-        rows = dict(headline(period, {}).rows)
-        assert rows["Forms started"] == "10"
-        assert rows["Forms sent"] == "6"
-        assert rows["Completion rate (sent ÷ started)"] == "60.0%"
-        assert rows["Median time to complete"] == "15 minutes or more"
-        problem = problems(period).rows[0]
-        assert problem == ["your-name", "full_name", "6", "20", "30.0", "Enter your full name"]
-        other = Period(today - timedelta(days=1), today + timedelta(days=1), "right-to-know")
-        assert dict(headline(other, {}).rows)["Forms started"] == "0"
+    before = rollups(app)
+    app.test_cli_runner().invoke(args=["stats", "rebuild"])
+    assert rollups(app) == before
 
 
-def test_where_forms_stopped_and_which_answers_changed_most_come_first(app):
-    from portal.admin.dashboard import changed, drop_off
-
-    with app.test_request_context():
-        for kind, page, times in (
-            ("exited", "your-name", 7),
-            ("expired", "your-name", 2),
-            ("exited", "area", 6),
-            ("changed", "your-address", 5),
-            ("changed", "subject-name", 8),
-        ):
-            for _n in range(times):
-                analytics.record(kind, "right-to-ask", page=page)
-        db.session.commit()
-        today = clock.utcnow().date()
-        period = Period(today - timedelta(days=1), today + timedelta(days=1))
-        stopped = drop_off(period)
-        assert stopped.columns == ["Page", "Forms that stopped there"]
-        assert stopped.rows == [["your-name", "9"], ["area", "6"]]  # exits and expiries
-        assert changed(period).rows == [["subject-name", "8"], ["your-address", "5"]]
+def test_the_first_journey_on_a_version_registers_it(app):
+    applicant = Applicant(app)
+    applicant.get(page_url("immediate-danger"))
+    with app.app_context():
+        found = versions.of_scheme("right-to-ask")
+        assert [v.version for v in found] == [versions.current("right-to-ask")]
+        assert versions.of_scheme("right-to-know") == []
 
 
 @pytest.fixture
@@ -226,23 +211,25 @@ def test_analysts_see_figures_and_csv_but_no_person(app, analyst):
 
         seed(300)
     html = analyst.client.get("/admin/statistics").get_data(as_text=True)
-    assert "Forms sent" in html and "<svg" in html
-    from portal.admin.dashboard import all_tables
+    assert "Forms sent online" in html and "<svg" in html
+    from portal.admin.dashboard import all_tables, chosen_scope
 
-    with app.test_request_context():
-        names = [t.name for t in all_tables(Period(clock.utcnow().date(), clock.utcnow().date()))]
+    with app.test_request_context("/admin/statistics"):
+        names = [t.name for t in all_tables(chosen_scope()[0])]
     pages = [html] + [
         analyst.client.get(f"/admin/statistics/{name}.csv").get_data(as_text=True) for name in names
     ]
+    pages.append(analyst.client.get("/admin/statistics/yearly-return").get_data(as_text=True))
+    pages.append(analyst.client.get("/admin/statistics/compare").get_data(as_text=True))
     for text in pages:
         assert reference not in text
         assert "Zebedee" not in text and "Sentinel free text" not in text
 
 
-def test_a_new_application_appears_in_the_figures(app, analyst):
+def test_new_applications_appear_in_the_figures(app, analyst):
     def sent() -> str:
-        html = analyst.client.get("/admin/statistics?period=4w").get_data(as_text=True)
-        return html.split("Forms sent</th>")[1].split("</td>")[0].split(">")[-1]
+        html = analyst.client.get("/admin/statistics?period=this-month").get_data(as_text=True)
+        return html.split("Forms sent online</th>")[1].split("</td>")[0].split(">")[-1]
 
     before = sent()
     for _n in range(5):
@@ -252,13 +239,17 @@ def test_a_new_application_appears_in_the_figures(app, analyst):
     assert (before, sent()) == ("0", "5")
 
 
-def test_custom_dates_are_checked(app, analyst):
-    html = analyst.client.get("/admin/statistics?period=custom&from=2026-13-01&to=x").get_data(
+def test_custom_months_are_checked(app, analyst):
+    html = analyst.client.get("/admin/statistics?period=custom&from=13 2026&to=x").get_data(
         as_text=True
     )
-    assert "Enter the dates in the format 2026-01-31" in html
-    ok = analyst.client.get("/admin/statistics?period=custom&from=2026-01-01&to=2026-06-30")
-    assert "Showing 2026-01-01 to 2026-06-30." in ok.get_data(as_text=True)
+    assert "Enter the first and last months as a month and year" in html
+    ok = analyst.client.get("/admin/statistics?period=custom&from=1 2026&to=2026-06")
+    assert "Showing January 2026 to June 2026, beside July 2025 to December 2025." in ok.get_data(
+        as_text=True
+    )
+    backwards = analyst.client.get("/admin/statistics?period=custom&from=6 2026&to=1 2026")
+    assert "The first month must be before the last month" in backwards.get_data(as_text=True)
 
 
 def test_an_unknown_table_is_not_found(analyst):
@@ -272,8 +263,8 @@ def test_demo_data_is_never_seeded_in_production(app, monkeypatch):
 
 
 def test_application_counts_follow_the_case_and_a_rebuild_agrees(app, clock):
-    from portal import application_stats
     from portal.models import ApplicationStat
+    from portal.stats import applications as application_stats
 
     from .casework_support import TRIAGE, record, submit
 
@@ -301,7 +292,12 @@ def test_application_counts_follow_the_case_and_a_rebuild_agrees(app, clock):
         ("outcome", "withdrawn", 1),
         ("quality", "partly", 1),
         ("quality", "yes", 1),
+        ("right_scheme", "yes", 2),
+        ("crime_report", "no", 2),
+        ("deadline_triage", "met", 2),
+        ("deadline_completion", "met", 2),
         ("closed_days", "0", 2),
+        ("closed_days_bucket", "0-7", 2),
         ("within_target", "1", 2),
         ("disclosed", "0", 2),
     }

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from portal import application_stats, audit, clock
+from portal import audit, clock
 from portal.models import Application, CaseRecord, Role, Staff
+from portal.stats import applications as application_stats
 
 from .stages import DEADLINES, RANK, REASON_FIELDS, REOPEN, STAGES, SUPERVISORS, Stage
 

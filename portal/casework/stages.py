@@ -58,6 +58,13 @@ class Deadline:
         due = self.due_at(case)
         return getattr(case, self.met) is None and due is not None and now > due
 
+    def kept(self, case: Application) -> str | None:
+        """ "met" or "missed" once the stage is recorded; None before (or with no deadline)."""
+        due, met = self.due_at(case), getattr(case, self.met)
+        if due is None or met is None:
+            return None
+        return "met" if as_utc(met) <= due else "missed"
+
 
 DEADLINES = {
     deadline.name: deadline

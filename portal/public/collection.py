@@ -20,6 +20,7 @@ from .journey import (
     get_scheme,
     in_change_mode,
     measure_errors,
+    measure_shown,
     not_here,
     render_page,
     save_answers,
@@ -68,8 +69,9 @@ def collection_page(scheme: Scheme, page: Collection, state: drafts.DraftState):
             return redirect(item_url(scheme, page))
         return redirect(after_save_url(scheme, page, state.draft.answers))
     if request.method == "POST":
-        measure_errors(scheme, page.slug, form)
-        db.session.commit()
+        measure_errors(scheme, page.slug, form, state)
+    measure_shown(scheme, page.slug, state)
+    db.session.commit()
     return render_page(scheme, page, form, state, items=items, full=full)
 
 

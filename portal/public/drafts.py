@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from flask import current_app, session
 
-from portal import analytics, applications, clock
+from portal import applications, clock
 from portal.extensions import db
 from portal.journeys.engine import Scheme
 from portal.journeys.registry import SCHEMES
 from portal.models import Draft
+from portal.stats import events as analytics
 
 TOKEN_LENGTH = 32
 

@@ -17,12 +17,13 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError
 
-from portal import analytics, applications, clock
+from portal import applications, clock
 from portal.extensions import db
 from portal.journeys.engine import CHECK, Collection, Page, Scheme, Stop
 from portal.journeys.fields import ChoiceAnswer
 from portal.journeys.forms import QuestionForm
 from portal.journeys.registry import SCHEMES
+from portal.stats import events as analytics
 
 from . import bp, drafts
 
@@ -139,11 +140,21 @@ def question_page(scheme: Scheme, page: Page, state: drafts.DraftState):
         state = save_answers(scheme, page.slug, state, form.answers())
         return redirect(after_save_url(scheme, page, state.draft.answers))
     if request.method == "POST":
-        measure_errors(scheme, page.slug, form)
+        measure_errors(scheme, page.slug, form, state)
+    measure_shown(scheme, page.slug, state)
     if state.status == "active":
         drafts.touch(state)
     db.session.commit()
     return render_page(scheme, page, form, state)
+
+
+def measure_shown(scheme: Scheme, slug: str, state: drafts.DraftState) -> None:
+    """A page shown: once per journey; the first question before a journey
+    starts counts as the form opened."""
+    if state.status == "active":
+        analytics.once(state.draft, "reached", scheme.slug, page=slug)
+    elif slug == scheme.first and request.method == "GET":
+        analytics.record("opened", scheme.slug, page=slug)
 
 
 def save_answers(scheme: Scheme, slug: str, state: drafts.DraftState, data: dict):
@@ -151,23 +162,34 @@ def save_answers(scheme: Scheme, slug: str, state: drafts.DraftState, data: dict
     if state.status != "active":
         state = drafts.start(scheme)
         analytics.record("started", scheme.slug, page=slug)
+        # The page was shown before the journey had a draft to count it in.
+        analytics.once(state.draft, "reached", scheme.slug, page=slug)
     drafts.save(state, slug, data)
     analytics.record("attempt", scheme.slug, page=slug)
     analytics.record("page_saved", scheme.slug, page=slug)
+    analytics.once(state.draft, "answered", scheme.slug, page=slug)
     if in_change_mode():
         analytics.record("changed", scheme.slug, page=slug)
     db.session.commit()
     return state
 
 
-def measure_errors(scheme: Scheme, slug: str, form) -> None:
-    """Which questions people get wrong, and with which message (never what they typed)."""
+def measure_errors(scheme: Scheme, slug: str, form, state: drafts.DraftState) -> None:
+    """Which questions people get wrong, and with which message (never what
+    they typed): every error shown, and once per journey and question. Before
+    a journey starts (its first page) there is no draft to remember it in, so
+    each try there counts as a journey."""
     analytics.record("attempt", scheme.slug, page=slug)
     for field in form.answer_fields():
         if field.errors:
-            analytics.record(
-                "error", scheme.slug, page=slug, question=field.name, message=str(field.errors[0])
-            )
+            message = str(field.errors[0])
+            analytics.record("error", scheme.slug, page=slug, question=field.name, message=message)
+            if state.status == "active":
+                analytics.once(
+                    state.draft, "met_error", scheme.slug, page=slug, question=field.name
+                )
+            else:
+                analytics.record("met_error", scheme.slug, page=slug, question=field.name)
 
 
 def show_again(notice: str):
@@ -201,6 +223,7 @@ def check_answers(scheme_slug: str):
         return not_here(scheme, state)
     if request.method == "POST":
         return send_application(scheme, state)
+    analytics.once(state.draft, "reached", scheme.slug, page=CHECK)
     drafts.touch(state)
     db.session.commit()
     return render_check_answers(scheme, state)
