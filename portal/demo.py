@@ -16,6 +16,7 @@ from sqlalchemy import insert
 
 from portal import clock, crypto, deadlines
 from portal.casework.outcomes import DISCLOSURE_OUTCOMES, OUTCOMES
+from portal.casework.stages import DEADLINES, LATE, STAGES
 from portal.extensions import db
 from portal.force import current_force
 from portal.journeys.engine import CHECK
@@ -63,7 +64,7 @@ def application_row(rng, scheme, now, references, force):
         if outcome in DISCLOSURE_OUTCOMES:
             disclosed = decided + (closed - decided) * rng.uniform(0.2, 0.9)
     key = secrets.token_hex(32)
-    return {
+    row = {
         "reference": reference,
         "submission_key": key,
         "scheme": scheme.code,
@@ -92,6 +93,28 @@ def application_row(rng, scheme, now, references, force):
         "quality_right_scheme": pick(rng, [("yes", 92), ("no", 8)]),
         "quality_crime_report": pick(rng, [("no", 90), ("yes", 10)]),
     }
+    row["deviations"] = [
+        {
+            "rule": LATE.rule,
+            "stage": kind,
+            "at": row[deadline.met].isoformat(),
+            "category": pick(rng, LATE_MIX),
+        }
+        for kind, stage in STAGES.items()
+        if (deadline := DEADLINES.get(stage.deadline or ""))
+        and row[deadline.met] is not None
+        and row[deadline.met] > row[deadline.due]
+    ]
+    return row
+
+
+LATE_MIX = [
+    ("waiting_for_others", 40),
+    ("no_safe_contact", 25),
+    ("complex", 15),
+    ("capacity", 15),
+    ("other", 5),
+]
 
 
 # Outcomes reached by a decision (the rest close earlier).
@@ -208,7 +231,9 @@ def version_at(found: list[tuple], at) -> tuple[str, str]:
     return current[0], worse
 
 
-def seed(applications: int, *, seed_value: int = 1) -> tuple[int, int]:
+def seed(applications: int, *, seed_value: int = 1, journeys: float = 1.0) -> tuple[int, int]:
+    """`journeys`: the share of online applications whose journeys are written
+    (each is some 60 events; the benchmarks write fewer to keep seeding short)."""
     rng = random.Random(seed_value)  # noqa: S311  (synthetic data, repeatable on purpose)
     now = clock.utcnow()
     references: set[str] = set()
@@ -222,7 +247,7 @@ def seed(applications: int, *, seed_value: int = 1) -> tuple[int, int]:
         scheme = SCHEMES[pick(rng, SCHEME_MIX)]
         row = application_row(rng, scheme, now, references, force)
         apps.append(row)
-        if row["channel"] == "online":
+        if row["channel"] == "online" and rng.random() < journeys:
             version, worse = version_at(known[scheme.slug], row["submitted_at"])
             events += journey_events(rng, scheme, row["submitted_at"], True, version, worse)
             if rng.random() < 0.6:  # an unfinished journey for every few sent

@@ -147,9 +147,15 @@ def test_a_late_triage_needs_a_justification_which_is_reported(app, officer, clo
     officer.sign_in(clock.now)  # a day later: signed out for idleness in between
     response = record(officer, case_id, "triage", TRIAGE)
     assert "Enter why the deadline was missed" in response.get_data(as_text=True)
-    record(officer, case_id, "triage", TRIAGE | {"late_reason": "Weekend cover"})
+    assert "Select which best describes why the deadline was missed" in response.get_data(
+        as_text=True
+    )
+    late = {"late_category": "waiting_for_others", "late_reason": "Weekend cover"}
+    record(officer, case_id, "triage", TRIAGE | late)
     case = case_row(app, case_id)
-    assert [(d["rule"], d["stage"]) for d in case.deviations] == [("deadline", "triage")]
+    assert [(d["rule"], d["stage"], d["category"]) for d in case.deviations] == [
+        ("deadline", "triage", "waiting_for_others")
+    ]
     page = officer.client.get(f"/admin/cases/{case_id}").get_data(as_text=True)
     assert "1 departure from the guidance" in page and "Deadline missed: Triage" in page
     assert "Weekend cover" in page  # in the triage record, with its question

@@ -63,20 +63,34 @@ TRIAGE = {
 ANSWERS = {
     "triage": [
         TRIAGE | {"decision": "proceed"},
-        TRIAGE | {"decision": "proceed", "late_reason": "Weekend cover"},
-        TRIAGE | {"decision": "withdrawn", "reason": "Asked to stop", "late_reason": "Cover"},
+        TRIAGE
+        | {"decision": "proceed", "late_category": "capacity", "late_reason": "Weekend cover"},
+        TRIAGE
+        | {
+            "decision": "withdrawn",
+            "reason": "Asked to stop",
+            "late_category": "capacity",
+            "late_reason": "Cover",
+        },
         TRIAGE | {"decision": "duplicate", "duplicate_reference": "ZZ2ZZ2ZZ", "reason": "Same"},
     ],
     "contact": [
         MONDAY_MORNING | {"channel": "phone", "result": "reached", "police_named": "no"},
         MONDAY_MORNING
-        | {"channel": "letter", "result": "reached", "police_named": "no", "late_reason": "Ill"},
+        | {
+            "channel": "letter",
+            "result": "reached",
+            "police_named": "no",
+            "late_category": "capacity",
+            "late_reason": "Ill",
+        },
         MONDAY_MORNING
         | {
             "channel": "phone",
             "result": "message_left",
             "police_named": "yes",
             "override_reason": "Immediate risk",
+            "late_category": "capacity",
             "late_reason": "Could not reach them",
         },
         {"contacted_on": "2026-11-07", "contacted_time": "22:00"}
@@ -119,8 +133,16 @@ ANSWERS = {
         }
     ],
     "closure": [
-        {"outcome": "disclosed_to_person_at_risk", "late_reason": "Panel was late"},
-        {"outcome": "no_information", "late_reason": "Checks were slow"},
+        {
+            "outcome": "disclosed_to_person_at_risk",
+            "late_category": "capacity",
+            "late_reason": "Panel was late",
+        },
+        {
+            "outcome": "no_information",
+            "late_category": "capacity",
+            "late_reason": "Checks were slow",
+        },
         {"outcome": "withdrawn"},
     ],
     "note": [{"note": "Called the IDVA"}],

@@ -79,6 +79,7 @@ def test_no_personal_data_in_the_raw_database(app, clock):
         | {
             "immediate_risk": "yes",
             "risk_action": SENTINELS["officer_note"],
+            "late_category": "capacity",
             "late_reason": SENTINELS["late_reason"],
         },
     )

@@ -218,6 +218,29 @@ def test_missed_deadlines_are_counted(app, analyst):
     assert number(rows["Completion"][3]) == sum(rounded(n) for n in cells.values())
 
 
+def test_missed_deadlines_by_the_reason_recorded(app, analyst):
+    html = analyst.client.get("/admin/statistics").get_data(as_text=True)
+    rows = {row[0]: row[1:] for row in table(html, "missed-by-reason")}
+    months = set(months_of(last_twelve(app)))
+    with app.app_context():
+        cases = db.session.execute(
+            select(
+                Application.submitted_on,
+                Application.scheme,
+                Application.route,
+                Application.deviations,
+            )
+        ).all()
+    cells: dict[tuple, int] = defaultdict(int)
+    for on, scheme, route, deviations in cases:
+        for entry in deviations:
+            if entry["stage"] == "closure" and on.replace(day=1) in months:
+                cells[(on.replace(day=1), scheme, route, entry["category"])] += 1
+    waiting = sum(n and rounded(n) for key, n in cells.items() if key[3] == "waiting_for_others")
+    label = "Waiting for information from another agency or force"
+    assert number(rows[label][2]) == waiting > 0  # the third deadline: completion
+
+
 def test_time_to_a_decision(app, analyst):
     html = analyst.client.get("/admin/statistics").get_data(as_text=True)
     rows = table(html, "timeliness")

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal import clock, deadlines
-from portal.casework.outcomes import DISCLOSURE_OUTCOMES, OUTCOME_LABELS
+from portal.casework.outcomes import DISCLOSURE_OUTCOMES, LATE_CATEGORIES, OUTCOME_LABELS
 from portal.casework.stages import DEADLINES
 from portal.extensions import db
 from portal.journeys.registry import SCHEMES
@@ -639,6 +639,44 @@ def deadlines_kept(scope: Scope) -> Table:
     )
 
 
+def missed_by_reason(scope: Scope) -> Table:
+    dimensions = tuple(f"late_{name}" for name in DEADLINES)
+    counted = queries.breakdown(scope, dimensions)
+    kept = queries.breakdown(scope, tuple(f"deadline_{name}" for name in DEADLINES))
+    labels = {
+        **{key: str(label) for key, label in LATE_CATEGORIES},
+        "not_recorded": str(_l("Recorded before reasons were chosen from a list")),
+    }
+    rows = []
+    for key in [*labels]:
+        cells = [counted.get(f"late_{name}", {}).get(key, 0) for name in DEADLINES]
+        if any(cells):
+            rows.append([labels[key], *(shown(n) for n in cells)])
+    unexplained = [
+        max(
+            0,
+            kept.get(f"deadline_{name}", {}).get("missed", 0)
+            - sum(counted.get(f"late_{name}", {}).values()),
+        )
+        for name in DEADLINES
+    ]
+    if any(unexplained):
+        rows.append([str(_l("No reason recorded")), *(shown(n) for n in unexplained)])
+    return Table(
+        "missed-by-reason",
+        str(_l("Missed deadlines by the reason recorded")),
+        [str(_l("Reason")), *(str(d.label) for d in DEADLINES.values())],
+        rows,
+        section="outcomes",
+        note=str(
+            _l(
+                "The reason the officer chose when recording the stage late. A stage still "
+                "open past its deadline is counted once it is recorded."
+            )
+        ),
+    )
+
+
 DEADLINE_TERMS = {
     "triage": _l("24 hours"),
     "first_contact": _l("10 working days"),
@@ -684,6 +722,7 @@ def all_tables(scope: Scope) -> list[Table]:
         timeliness(scope),
         closure_spread(scope),
         deadlines_kept(scope),
+        missed_by_reason(scope),
     ]
 
 

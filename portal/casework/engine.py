@@ -48,9 +48,10 @@ def unasked(case: Application, stage: Stage, now: datetime) -> set[str]:
     """Reason fields the form leaves out: for departures that the case and the
     time alone show do not apply."""
     return {
-        d.reason_field
+        name
         for d in stage.departures
         if d.known_before and not d.applies(case, stage, {}, now)
+        for name in d.fields
     }
 
 
@@ -62,6 +63,8 @@ def problems(case: Application, stage: Stage, data: dict, now: datetime) -> dict
         what = departure.applies(case, stage, data, now)
         if what and not data.get(departure.reason_field):
             found.setdefault(departure.reason_field, departure.message(what))
+        if what and departure.category_field and not data.get(departure.category_field):
+            found.setdefault(departure.category_field, str(departure.category_message))
     return found
 
 
@@ -137,6 +140,7 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff, now) -> Ca
             *(
                 {"rule": d.rule, "stage": stage.kind, "by": staff.id, "at": now.isoformat()}
                 | {"record": row.uid}
+                | ({"category": data.get(d.category_field)} if d.category_field else {})
                 for d in departed
             ),
         ]

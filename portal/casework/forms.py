@@ -10,7 +10,7 @@ from portal.journeys.common import CONTACT_CHANNELS, YES_NO
 from portal.journeys.fields import ChoiceAnswer, DateAnswer, TextAreaAnswer, TextField, TimeAnswer
 from portal.journeys.forms import QuestionForm
 
-from .outcomes import OUTCOMES, RISK_LEVELS
+from .outcomes import LATE_CATEGORIES, OUTCOMES, RISK_LEVELS
 
 YES_PARTLY_NO = [("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No"))]
 
@@ -37,6 +37,11 @@ class LateForm(QuestionForm):
     justification (a departure from the guidance, which is reported). The
     field is asked only when the deadline has passed (see stages.LATE)."""
 
+    late_category = ChoiceAnswer(
+        _l("Which best describes why the deadline was missed?"),
+        short=_l("Deadline missed because"),
+        choices=LATE_CATEGORIES,
+    )  # required when the deadline has passed: the rule (stages.LATE) says so
     late_reason = TextAreaAnswer(
         _l("Why was the deadline missed?"),
         short=_l("Why the deadline was missed"),

@@ -30,6 +30,17 @@ TRIAGE_CLOSES = {
     "misuse": "misuse",
 }
 
+# Why a statutory deadline was missed: asked with the free-text reason, so
+# the statistics can count missed deadlines by their justification.
+LATE_CATEGORIES = [
+    ("waiting_for_others", _l("Waiting for information from another agency or force")),
+    ("no_safe_contact", _l("The applicant could not be contacted safely in time")),
+    ("complex", _l("A complex case: a multi-agency meeting was needed")),
+    ("capacity", _l("Not enough officers available")),
+    ("other", _l("Another reason")),
+]
+LATE_CATEGORY_LABELS = dict(LATE_CATEGORIES)
+
 # The risk to the person at risk (DASH levels), highest first: the queue sorts by it.
 RISK_LEVELS = [("high", _l("High")), ("medium", _l("Medium")), ("standard", _l("Standard"))]
 RISK_LABELS = dict(RISK_LEVELS)

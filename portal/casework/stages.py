@@ -90,6 +90,14 @@ class Departure:
     applies: Callable[[Application, Stage, dict, datetime], list[str]]
     message: Callable[[list[str]], str]
     known_before: bool = True
+    # A choice asked with the reason, kept on the departure itself (it is no
+    # person's data), so the statistics can count departures by it.
+    category_field: str | None = None
+    category_message: object = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.reason_field,) + ((self.category_field,) if self.category_field else ())
 
 
 def late(case, stage, data, now) -> list[str]:
@@ -112,6 +120,8 @@ LATE = Departure(
     "late_reason",
     late,
     lambda found: str(_l("Enter why the deadline was missed")),
+    category_field="late_category",
+    category_message=_l("Select which best describes why the deadline was missed"),
 )
 CHECKS_AWAITING = Departure(
     "checks_awaiting",

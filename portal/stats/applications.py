@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, insert, select
 
 from portal import deadlines
 from portal.casework.outcomes import DISCLOSURE_OUTCOMES
-from portal.casework.stages import DEADLINES
+from portal.casework.stages import DEADLINES, LATE, STAGES
 from portal.clock import as_utc
 from portal.database import lift_statement_timeout
 from portal.extensions import db
@@ -38,7 +38,8 @@ COLUMNS = (
     "decision_signed_off_at",
     "disclosed_at",
     "closed_at",
-    *{column for d in DEADLINES.values() for column in (d.due, d.met)},
+    "deviations",
+    *sorted({column for d in DEADLINES.values() for column in (d.due, d.met)}),
 )
 DAYS = {"decision_days": "decision_signed_off_at", "disclosure_days": "disclosed_at"}
 # Days counted exactly (for medians) and in these spans (the counts shown).
@@ -83,6 +84,13 @@ def values(row) -> dict[str, tuple[date, str]]:
     for deadline in DEADLINES.values():
         if kept := deadline.kept(row):
             found[f"deadline_{deadline.name}"] = kept
+    for entry in row.deviations or []:
+        if entry.get("rule", LATE.rule) != LATE.rule:
+            continue
+        stage = STAGES.get(entry.get("stage") or "")
+        deadline = stage.deadline if stage is not None else entry.get("deadline")
+        if deadline in DEADLINES:
+            found[f"late_{deadline}"] = entry.get("category") or "not_recorded"
     if row.closed_at is not None:
         with_buckets(found, "closed_days", days_between(row.submitted_at, row.closed_at))
         found["within_target"] = str(int(as_utc(row.closed_at) <= as_utc(row.completion_due_at)))

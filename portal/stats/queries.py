@@ -10,9 +10,11 @@ rounded number of cases behind them is large enough.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask import g, has_request_context
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -70,9 +72,27 @@ def published(column):
     return func.sum(rounded_sql(column))
 
 
+def per_request(function):
+    """The same figures asked for twice in one page (a summary and a table
+    share them) are read once. Callers must not change what they get."""
+
+    @functools.wraps(function)
+    def once(*args, **kwargs):
+        if not has_request_context():
+            return function(*args, **kwargs)
+        cache = g.setdefault("statistics_read", {})
+        key = (function.__name__, args, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = function(*args, **kwargs)
+        return cache[key]
+
+    return once
+
+
 # Journey figures.
 
 
+@per_request
 def journeys(scope: Scope, *by: str, kinds: tuple[str, ...] | None = None) -> dict[tuple, int]:
     """Journey counts grouped by these columns (kind, page, question, message,
     value, month, version, scheme)."""
@@ -168,6 +188,7 @@ def problem_questions(scope: Scope) -> list[Problem]:
 # Application figures.
 
 
+@per_request
 def applications(
     scope: Scope, *by: str, dimensions: tuple[str, ...], exact: bool = False
 ) -> dict[tuple, int]:
