@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -302,6 +303,7 @@ class JourneyStat(Base):
     message: Mapped[str] = mapped_column(String(200), default="")
     value: Mapped[int] = mapped_column(default=0)
     count: Mapped[int] = mapped_column(default=0)
+    offset: Mapped[int] = mapped_column(SmallInteger, default=2)  # see stats/suppression.py
 
     __table_args__ = (
         UniqueConstraint(
@@ -348,6 +350,7 @@ class ApplicationStat(Base):
     dimension: Mapped[str] = mapped_column(String(30))
     value: Mapped[str] = mapped_column(String(40))
     count: Mapped[int] = mapped_column(default=0)
+    offset: Mapped[int] = mapped_column(SmallInteger, default=2)  # see stats/suppression.py
 
     __table_args__ = (
         UniqueConstraint(

@@ -33,6 +33,7 @@ def rollups(app) -> set[tuple]:
                 JourneyStat.message,
                 JourneyStat.value,
                 JourneyStat.count,
+                JourneyStat.offset,
             )
         )
         return {tuple(row) for row in rows}
@@ -179,6 +180,25 @@ def test_a_rebuild_keeps_months_whose_raw_events_are_gone(app):
     before = rollups(app)
     app.test_cli_runner().invoke(args=["stats", "rebuild"])
     assert rollups(app) == before
+
+
+def test_a_rebuild_gives_migrated_cells_their_own_rounding_offsets(app):
+    from portal.stats.events import KEY
+    from portal.stats.suppression import offset_of
+
+    old = clock.utcnow() - timedelta(days=800)
+    with app.app_context():
+        for n in range(30):
+            analytics.record("started", "right-to-ask", page=f"page-{n}", at=old)
+        db.session.execute(JourneyEvent.__table__.delete())
+        db.session.execute(update(JourneyStat).values(offset=2))  # as the migration left them
+        db.session.commit()
+    app.test_cli_runner().invoke(args=["stats", "rebuild"])
+    with app.app_context():
+        cells = db.session.scalars(select(JourneyStat)).all()
+        wanted = [offset_of("journey_stat", tuple(getattr(c, k) for k in KEY)) for c in cells]
+        assert [c.offset for c in cells] == wanted
+        assert len(set(wanted)) > 1  # not all the nearest-5 rounding any more
 
 
 def test_the_first_journey_on_a_version_registers_it(app):

@@ -58,6 +58,8 @@ def upgrade() -> None:
         sa.Column("message", sa.String(length=200), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
+        # 2 (round to the nearest) until `stats rebuild` gives each cell its own.
+        sa.Column("offset", sa.SmallInteger(), nullable=False, server_default="2"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_journey_stat")),
         sa.UniqueConstraint(
             "month",
@@ -111,6 +113,7 @@ def upgrade() -> None:
         sa.Column("dimension", sa.String(length=30), nullable=False),
         sa.Column("value", sa.String(length=40), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("offset", sa.SmallInteger(), nullable=False, server_default="2"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_application_stat")),
         sa.UniqueConstraint(
             "month", "scheme", "route", "dimension", "value", name="uq_application_stat_key"

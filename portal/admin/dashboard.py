@@ -2,7 +2,7 @@
 previous period, then Usage, Form quality, and Outcomes and timeliness, each
 table downloadable as CSV with the same figures; the yearly return; and the
 comparison of two versions of a form. Every count comes through
-stats/suppression.py (monthly cells rounded to the nearest 5)."""
+stats/suppression.py (monthly cells randomly rounded to multiples of 5)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from portal.stats.suppression import (
     MINIMUM_CASES,
     RULE,
     SMALL,
+    offset_of,
     rounded,
     share,
     share_value,
@@ -695,7 +696,7 @@ def overdue_now(scope: Scope) -> int:
             Application.scheme == SCHEMES[scope.scheme].code,
             Application.route == SCHEMES[scope.scheme].route,
         )
-    return rounded(db.session.scalar(query) or 0)
+    return rounded(db.session.scalar(query) or 0, offset_of("overdue", (scope.scheme,)))
 
 
 def all_tables(scope: Scope) -> list[Table]:

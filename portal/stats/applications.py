@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
 from portal import deadlines
 from portal.casework.outcomes import DISCLOSURE_OUTCOMES
@@ -138,7 +138,8 @@ def rebuild(batch: int = 5000) -> int:
     for row in db.session.execute(query):
         for dimension, (month, value) in values(row).items():
             counts[(month, row.scheme, row.route, dimension, value)] += 1
+    from .events import insert_cells
+
     rows = [{**dict(zip(KEY, key, strict=True)), "count": n} for key, n in counts.items()]
-    for start in range(0, len(rows), batch):
-        db.session.execute(insert(ApplicationStat), rows[start : start + batch])
+    insert_cells(ApplicationStat, KEY, rows, batch)
     return db.session.scalar(select(func.count()).select_from(ApplicationStat))

@@ -25,7 +25,7 @@ from datetime import datetime
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -35,6 +35,7 @@ from portal.extensions import db
 from portal.models import Draft, JourneyEvent, JourneyStat
 
 from . import versions
+from .suppression import offset_of
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,12 @@ def once(draft: Draft, kind: str, scheme: str, *, page: str, question: str = "",
 
 
 def upsert_count(model, row: dict, amount: int, key: tuple[str, ...]) -> None:
-    """Add to the count of the row with this key, creating it if it is new."""
+    """Add to the count of the row with this key, creating it (with its
+    rounding offset) if it is new."""
     dialect = db.session.get_bind().dialect.name
     make = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = make(model).values(**row, count=amount)
+    offset = offset_of(model.__tablename__, tuple(row[name] for name in key))
+    statement = make(model).values(**row, count=amount, offset=offset)
     statement = statement.on_conflict_do_update(
         index_elements=list(key), set_={"count": model.count + amount}
     )
@@ -125,12 +128,37 @@ def rebuild(*, since=None) -> int:
         wipe = wipe.where(JourneyStat.month >= since)
         grouped = grouped.where(JourneyEvent.month >= since)
     db.session.execute(wipe)
-    db.session.execute(insert(JourneyStat).from_select([*KEY, "count"], grouped))
-    # Counted afterwards: a driver may report -1 rows for INSERT … SELECT.
+    rows = [
+        {**dict(zip(KEY, row[:-1], strict=True)), "count": row[-1]}
+        for row in db.session.execute(grouped)
+    ]
+    insert_cells(JourneyStat, KEY, rows)
     counted = select(func.count()).select_from(JourneyStat)
     if since is not None:
         counted = counted.where(JourneyStat.month >= since)
     return db.session.scalar(counted)
+
+
+def insert_cells(model, key: tuple[str, ...], rows: list[dict], batch: int = 5000) -> None:
+    """Write counted cells, each with its rounding offset."""
+    for row in rows:
+        row["offset"] = offset_of(model.__tablename__, tuple(row[name] for name in key))
+    for start in range(0, len(rows), batch):
+        db.session.execute(insert(model), rows[start : start + batch])
+
+
+def refresh_offsets(model, key: tuple[str, ...]) -> int:
+    """Give every cell the offset its key calls for (cells that a migration
+    made, or kept from before a change of keys). Returns how many changed."""
+    columns = [getattr(model, name) for name in key]
+    changed = [
+        {"id": row.id, "offset": wanted}
+        for row in db.session.execute(select(model.id, model.offset, *columns))
+        if (wanted := offset_of(model.__tablename__, tuple(row[2:]))) != row.offset
+    ]
+    for start in range(0, len(changed), 5000):
+        db.session.execute(update(model), changed[start : start + 5000])
+    return len(changed)
 
 
 stats_cli = AppGroup("stats", help="Statistics on the public forms.")
@@ -146,6 +174,7 @@ def rebuild_command() -> None:
 
     # Only months whose raw events are all still kept: older cells stay as counted.
     rows = rebuild(since=add_months(event_cutoff().replace(day=1), 1))
+    refresh_offsets(JourneyStat, KEY)
     applications = application_stats.rebuild()
     db.session.commit()
     click.echo(

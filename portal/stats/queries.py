@@ -68,8 +68,8 @@ class Scope:
         return Scope(previous, self.scheme, self.version)
 
 
-def published(column):
-    return func.sum(rounded_sql(column))
+def published(model):
+    return func.sum(rounded_sql(model.count, model.offset))
 
 
 def per_request(function):
@@ -97,7 +97,7 @@ def journeys(scope: Scope, *by: str, kinds: tuple[str, ...] | None = None) -> di
     """Journey counts grouped by these columns (kind, page, question, message,
     value, month, version, scheme)."""
     columns = [getattr(JourneyStat, name) for name in by]
-    query = select(*columns, published(JourneyStat.count)).where(*scope.journey_filters())
+    query = select(*columns, published(JourneyStat)).where(*scope.journey_filters())
     if kinds is not None:
         query = query.where(JourneyStat.kind.in_(kinds))
     query = query.group_by(*columns)
@@ -196,7 +196,7 @@ def applications(
     scheme, month). Exact counts only for the staff's own yearly return, never
     for anything published."""
     columns = [getattr(ApplicationStat, name) for name in by]
-    counted = func.sum(ApplicationStat.count) if exact else published(ApplicationStat.count)
+    counted = func.sum(ApplicationStat.count) if exact else published(ApplicationStat)
     query = (
         select(*columns, counted)
         .where(*scope.application_filters(), ApplicationStat.dimension.in_(dimensions))
