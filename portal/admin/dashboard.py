@@ -379,9 +379,8 @@ def satisfaction(scope: Scope) -> Table:
 
 def funnel(scope: Scope, slug: str) -> Table:
     scheme = SCHEMES[slug]
-    scoped = Scope(scope.period, slug, scope.version)
-    flow = queries.by_page(scoped, ("reached", "answered"))
-    totals = queries.totals(scoped)
+    flow = queries.journeys(scope, "kind", "page", kinds=("reached", "answered"), scheme=slug)
+    totals = {kind: n for (kind,), n in queries.journeys(scope, "kind", scheme=slug).items()}
     rows = [
         [
             str(_l("Opened the first question")),

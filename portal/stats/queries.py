@@ -92,16 +92,56 @@ def per_request(function):
 # Journey figures.
 
 
+# Every cell a scope covers is read in one grouped query (months added up,
+# each cell rounded first), and each figure is a sum over those: a page of
+# tables costs a few queries, not one each. Months are kept apart only for the
+# kinds the trends draw.
+JOURNEY_CELL = ("scheme", "version", "kind", "page", "question", "message", "value")
+MONTHLY_KINDS = ("started", "submitted", "satisfaction")
+MONTHLY_CELL = ("month", "kind", "value")
+
+
 @per_request
-def journeys(scope: Scope, *by: str, kinds: tuple[str, ...] | None = None) -> dict[tuple, int]:
-    """Journey counts grouped by these columns (kind, page, question, message,
-    value, month, version, scheme)."""
-    columns = [getattr(JourneyStat, name) for name in by]
+def journey_cells(scope: Scope, monthly: bool = False) -> dict[str, list[tuple]]:
+    """kind -> its cells (the columns of JOURNEY_CELL or MONTHLY_CELL, then the count)."""
+    names = MONTHLY_CELL if monthly else JOURNEY_CELL
+    columns = [getattr(JourneyStat, name) for name in names]
     query = select(*columns, published(JourneyStat)).where(*scope.journey_filters())
-    if kinds is not None:
-        query = query.where(JourneyStat.kind.in_(kinds))
+    if monthly:
+        query = query.where(JourneyStat.kind.in_(MONTHLY_KINDS))
     query = query.group_by(*columns)
-    return {tuple(row[:-1]): int(row[-1] or 0) for row in db.session.execute(query)}
+    where = names.index("kind")
+    found: dict[str, list[tuple]] = defaultdict(list)
+    for row in db.session.execute(query):
+        found[row[where]].append((*row[:-1], int(row[-1] or 0)))
+    return found
+
+
+def journeys(
+    scope: Scope, *by: str, kinds: tuple[str, ...] | None = None, scheme: str | None = None
+) -> dict[tuple, int]:
+    """Journey counts grouped by these columns (kind, page, question, message,
+    value, version, scheme; or month, with kind and value, for MONTHLY_KINDS),
+    of one form if `scheme` is given."""
+    monthly = "month" in by
+    names = MONTHLY_CELL if monthly else JOURNEY_CELL
+    if monthly and not (
+        set(by) <= set(MONTHLY_CELL) and kinds and set(kinds) <= set(MONTHLY_KINDS)
+    ):
+        raise ValueError("Months are kept for the trends' kinds only")
+    which = None
+    if scheme and monthly:  # the monthly cells do not keep the form apart
+        scope = Scope(scope.period, scheme, scope.version)
+    elif scheme:
+        which = names.index("scheme")
+    picks = [names.index(name) for name in by]
+    cells = journey_cells(scope, monthly)
+    found: dict[tuple, int] = defaultdict(int)
+    for kind in cells if kinds is None else kinds:
+        for cell in cells.get(kind, ()):
+            if which is None or cell[which] == scheme:
+                found[tuple(cell[i] for i in picks)] += cell[-1]
+    return dict(found)
 
 
 def totals(scope: Scope) -> dict[str, int]:
@@ -188,21 +228,34 @@ def problem_questions(scope: Scope) -> list[Problem]:
 # Application figures.
 
 
+APPLICATION_CELL = ("dimension", "value", "scheme", "route")
+
+
 @per_request
+def application_cells(scope: Scope, exact: bool = False) -> dict[str, list[tuple]]:
+    """dimension -> its cells (the columns of APPLICATION_CELL, then the count)."""
+    columns = [getattr(ApplicationStat, name) for name in APPLICATION_CELL]
+    counted = func.sum(ApplicationStat.count) if exact else published(ApplicationStat)
+    query = select(*columns, counted).where(*scope.application_filters()).group_by(*columns)
+    found: dict[str, list[tuple]] = defaultdict(list)
+    for row in db.session.execute(query):
+        found[row[0]].append((*row[:-1], int(row[-1] or 0)))
+    return found
+
+
 def applications(
     scope: Scope, *by: str, dimensions: tuple[str, ...], exact: bool = False
 ) -> dict[tuple, int]:
-    """Application counts grouped by these columns (dimension, value, route,
-    scheme, month). Exact counts only for the staff's own yearly return, never
-    for anything published."""
-    columns = [getattr(ApplicationStat, name) for name in by]
-    counted = func.sum(ApplicationStat.count) if exact else published(ApplicationStat)
-    query = (
-        select(*columns, counted)
-        .where(*scope.application_filters(), ApplicationStat.dimension.in_(dimensions))
-        .group_by(*columns)
-    )
-    return {tuple(row[:-1]): int(row[-1] or 0) for row in db.session.execute(query)}
+    """Application counts grouped by these columns (dimension, value, scheme,
+    route). Exact counts only for the staff's own yearly return and for the
+    quantiles of days, never for a count that is published."""
+    picks = [APPLICATION_CELL.index(name) for name in by]
+    cells = application_cells(scope, exact)
+    found: dict[tuple, int] = defaultdict(int)
+    for dimension in dimensions:
+        for cell in cells.get(dimension, ()):
+            found[tuple(cell[i] for i in picks)] += cell[-1]
+    return dict(found)
 
 
 def breakdown(scope: Scope, dimensions: tuple[str, ...]) -> dict[str, dict[str, int]]:

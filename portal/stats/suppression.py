@@ -20,6 +20,7 @@ only where enough lies behind them.
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
 BASE = 5  # every cell is rounded to the nearest multiple of this
@@ -57,17 +58,26 @@ def rounded_sql(column, offset_column):
     return (column + offset_column) // BASE * BASE
 
 
+def not_shown() -> str:
+    """Said of a figure held back (translated once a request: tables say it often)."""
+    if not has_request_context():
+        return str(_l("not shown"))
+    if "not_shown" not in g:
+        g.not_shown = str(_l("not shown"))
+    return g.not_shown
+
+
 def shown(count: int | None) -> str:
     """A published count as text."""
     if count is None:
-        return str(_l("not shown"))
+        return not_shown()
     return f"{count:,}"
 
 
 def share(part: int, whole: int) -> str:
     """A share of two published counts (never above 100%, as rounding could make it)."""
     if whole < MINIMUM_WHOLE:
-        return str(_l("not shown"))
+        return not_shown()
     return f"{min(100, round(100 * part / whole))}%"
 
 

@@ -7,6 +7,7 @@ mark it on the trends and compare it with another."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import datetime
@@ -55,8 +56,10 @@ def canonical(value):
     return {type(value).__name__: canonical(vars(value)) if hasattr(value, "__dict__") else None}
 
 
+@functools.cache
 def fields_of(form_class) -> list[tuple[str, UnboundField]]:
-    """A form's fields (its own and inherited) in the order they are shown."""
+    """A form's fields (its own and inherited) in the order they are shown
+    (the definition is fixed while the process runs)."""
     found = {
         name: getattr(form_class, name)
         for name in dir(form_class)
