@@ -133,6 +133,7 @@ def rotate_command(batch: int) -> None:
     total = 0
     for model, name in (
         (Draft, "answers"),
+        (Draft, "counted"),
         (Application, "answers"),
         (CaseRecord, "data"),
         (Staff, "totp_secret"),

@@ -125,8 +125,10 @@ class Draft(Base):
     # "online", or how staff received an application they are keying in.
     channel: Mapped[str] = mapped_column(String(20), default="online", server_default="online")
     # What this journey has already been counted for ("reached:<page>",
-    # "error:<page>:<question>"): slugs only, so each journey counts once.
-    counted: Mapped[list | None] = mapped_column(JSON, default=list)
+    # "met_error:<page>:<question>"), so each journey counts once. Sealed: the
+    # pages a journey reached say something of its answers.
+    counted_sealed: Mapped[str | None] = mapped_column("counted", Text)
+    counted = Sealed("counted_sealed", table="draft", row_key="id")
 
     application: Mapped[Application | None] = relationship()
 

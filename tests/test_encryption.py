@@ -140,13 +140,18 @@ def test_keys_rotate_and_old_keys_still_open_until_then(app, monkeypatch):
     with app.app_context():
         assert db.session.scalars(select(Draft)).one().answers["your-name"]
     result = app.test_cli_runner().invoke(args=["keys", "rotate", "--batch", "1"])
-    assert "Re-sealed 2 values under key rotated" in result.output, result.output
+    # The draft's answers and what its journey was counted for, and the TOTP secret.
+    assert "Re-sealed 3 values under key rotated" in result.output, result.output
     again = app.test_cli_runner().invoke(args=["keys", "rotate"])
     assert "Re-sealed 0 values" in again.output
     with app.app_context():
         tokens = [
             db.session.execute(text(q)).scalar_one()
-            for q in ("SELECT answers FROM draft", "SELECT totp_secret FROM staff")
+            for q in (
+                "SELECT answers FROM draft",
+                "SELECT counted FROM draft",
+                "SELECT totp_secret FROM staff",
+            )
         ]
         assert all(t.startswith("rotated:") for t in tokens)
         for kid, _none in old_keys:

@@ -108,7 +108,9 @@ def test_what_a_journey_was_counted_for_goes_with_its_draft(app):
     applicant = Applicant(app)
     applicant.answer("immediate-danger", {"danger": "no"})
     with app.app_context():
-        counted = db.session.scalars(select(Draft.counted)).one()
+        draft = db.session.scalars(select(Draft)).one()
+        counted, stored = draft.counted, draft.counted_sealed
+    assert "immediate-danger" not in stored  # sealed: the pages reached hint at the answers
     # Slugs only: the first page answered, and the next one shown.
     assert counted == [
         "reached:immediate-danger:",

@@ -128,7 +128,7 @@ def upgrade() -> None:
         op.bulk_insert(application_stat, rows)
 
     with op.batch_alter_table("draft") as batch_op:
-        batch_op.add_column(sa.Column("counted", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("counted", sa.Text(), nullable=True))  # sealed
 
 
 def downgrade() -> None:
