@@ -37,6 +37,7 @@ from portal.stats.suppression import (
 
 from . import bp
 from .auth import role_required
+from .cases import KEY_IN_CHANNELS
 
 readers = role_required(Role.ANALYST, Role.SUPERVISOR)
 
@@ -49,6 +50,11 @@ RETURN_ROWS = [
     ("csods", "right_to_ask"),
     ("csods", "right_to_know"),
 ]
+APPLICANT_LABELS = {
+    "self": _l("The person at risk, for themselves"),
+    "third_party": _l("Someone else, for the person at risk"),
+    "professional": _l("A professional"),
+}
 SECTIONS = [
     ("summary", _l("Summary")),
     ("usage", _l("Usage")),
@@ -710,8 +716,16 @@ def all_tables(scope: Scope) -> list[Table]:
             "applicants",
             _l("Applications by applicant type"),
             _l("Applicant type"),
+            {key: str(label) for key, label in APPLICANT_LABELS.items()},
         ),
-        by_dimension(scope, "channel", "channels", _l("Applications by channel"), _l("Channel")),
+        by_dimension(
+            scope,
+            "channel",
+            "channels",
+            _l("Applications by channel"),
+            _l("Channel"),
+            {"online": str(_l("Online")), **{key: str(label) for key, label in KEY_IN_CHANNELS}},
+        ),
         leaving(scope),
         satisfaction(scope),
         *(funnel(scope, slug) for slug in slugs),
