@@ -116,7 +116,9 @@ def last_twelve(app):
 
 
 def test_which_page_loses_most_people(app, analyst):
-    html = analyst.client.get("/admin/statistics?scheme=right-to-ask").get_data(as_text=True)
+    html = analyst.client.get(
+        "/admin/statistics?scheme=right-to-ask&section=form-quality"
+    ).get_data(as_text=True)
     rows = table(html, "funnel-right-to-ask")
     months = months_of(last_twelve(app))
     reached = published_events(app, "reached", months, scheme="right-to-ask")
@@ -139,7 +141,7 @@ def test_which_page_loses_most_people(app, analyst):
 
 
 def test_which_questions_people_get_wrong(app, analyst):
-    html = analyst.client.get("/admin/statistics").get_data(as_text=True)
+    html = analyst.client.get("/admin/statistics?section=form-quality").get_data(as_text=True)
     rows = table(html, "problem-questions")
     met = published_events(app, "met_error", months_of(last_twelve(app)))
     top = max(met.values())
@@ -209,7 +211,7 @@ def test_the_yearly_return_matches_the_applications(app, analyst):
 
 
 def test_missed_deadlines_are_counted(app, analyst):
-    html = analyst.client.get("/admin/statistics").get_data(as_text=True)
+    html = analyst.client.get("/admin/statistics?section=outcomes").get_data(as_text=True)
     rows = {row[0]: row for row in table(html, "deadlines")}
     months = set(months_of(last_twelve(app)))
     with app.app_context():
@@ -234,7 +236,7 @@ def test_missed_deadlines_are_counted(app, analyst):
 
 
 def test_missed_deadlines_by_the_reason_recorded(app, analyst):
-    html = analyst.client.get("/admin/statistics").get_data(as_text=True)
+    html = analyst.client.get("/admin/statistics?section=outcomes").get_data(as_text=True)
     rows = {row[0]: row[1:] for row in table(html, "missed-by-reason")}
     months = set(months_of(last_twelve(app)))
     with app.app_context():
@@ -262,7 +264,7 @@ def test_missed_deadlines_by_the_reason_recorded(app, analyst):
 
 
 def test_time_to_a_decision(app, analyst):
-    html = analyst.client.get("/admin/statistics").get_data(as_text=True)
+    html = analyst.client.get("/admin/statistics?section=outcomes").get_data(as_text=True)
     rows = table(html, "timeliness")
     months = set(months_of(last_twelve(app)))
     with app.app_context():
@@ -351,7 +353,7 @@ def months_of_all(app) -> list:
 
 
 def test_disclosure_rates_by_route(app, analyst):
-    html = analyst.client.get("/admin/statistics").get_data(as_text=True)
+    html = analyst.client.get("/admin/statistics?section=outcomes").get_data(as_text=True)
     rows = table(html, "outcomes")
     assert rows[-1][0] == "Disclosure rate (of closed cases)"
     assert all(cell.endswith("%") for cell in rows[-1][1:])

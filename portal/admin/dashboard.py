@@ -56,7 +56,6 @@ APPLICANT_LABELS = {
     "professional": _l("A professional"),
 }
 SECTIONS = [
-    ("summary", _l("Summary")),
     ("usage", _l("Usage")),
     ("form-quality", _l("Form quality")),
     ("outcomes", _l("Outcomes and timeliness")),
@@ -704,10 +703,8 @@ def overdue_now(scope: Scope) -> int:
     return rounded(db.session.scalar(query) or 0, offset_of("overdue", (scope.scheme,)))
 
 
-def all_tables(scope: Scope) -> list[Table]:
-    slugs = [scope.scheme] if scope.scheme in SCHEMES else list(SCHEMES)
+def usage_tables(scope: Scope) -> list[Table]:
     return [
-        summary(scope),
         trend(scope),
         routes(scope),
         by_dimension(
@@ -728,16 +725,55 @@ def all_tables(scope: Scope) -> list[Table]:
         ),
         leaving(scope),
         satisfaction(scope),
+    ]
+
+
+def quality_tables(scope: Scope) -> list[Table]:
+    slugs = [scope.scheme] if scope.scheme in SCHEMES else list(SCHEMES)
+    return [
         *(funnel(scope, slug) for slug in slugs),
         problems(scope),
         changed(scope),
         used_appropriately(scope),
+    ]
+
+
+def outcome_tables(scope: Scope) -> list[Table]:
+    return [
         outcomes(scope),
         timeliness(scope),
         closure_spread(scope),
         deadlines_kept(scope),
         missed_by_reason(scope),
     ]
+
+
+# Each section is a page of its own under the summary: a page is a few reads.
+SECTION_TABLES = {
+    "usage": usage_tables,
+    "form-quality": quality_tables,
+    "outcomes": outcome_tables,
+}
+DEFAULT_SECTION = "usage"
+
+
+def all_tables(scope: Scope) -> list[Table]:
+    return [summary(scope), *(t for tables in SECTION_TABLES.values() for t in tables(scope))]
+
+
+def find_table(scope: Scope, name: str) -> Table | None:
+    if name == "summary":
+        return summary(scope)
+    for tables in SECTION_TABLES.values():
+        for table in tables(scope):
+            if table.name == name:
+                return table
+    return None
+
+
+def chosen_section() -> str:
+    section = request.args.get("section", DEFAULT_SECTION)
+    return section if section in SECTION_TABLES else DEFAULT_SECTION
 
 
 def bar_chart(table: Table) -> list[dict]:
@@ -774,9 +810,12 @@ def chosen_scope() -> tuple[Scope, str | None]:
 @readers
 def statistics():
     scope, error = chosen_scope()
+    section = chosen_section()
     return render_template(
         "admin/statistics.html",
-        tables=all_tables(scope),
+        summary=summary(scope),
+        tables=SECTION_TABLES[section](scope),
+        section=section,
         scope=scope,
         previous=scope.before().period,
         kinds=periods.KINDS,
@@ -807,7 +846,7 @@ def csv_response(table: Table, filename: str) -> Response:
 @readers
 def statistics_csv(name: str):
     scope, _error = chosen_scope()
-    table = next((t for t in all_tables(scope) if t.name == name), None)
+    table = find_table(scope, name)
     if table is None:
         abort(404)
     period = scope.period

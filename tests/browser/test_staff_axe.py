@@ -220,6 +220,8 @@ def test_no_casework_or_statistics_page_fails_axe(
     scanner.scan("analyst")
     scanner.visit("/admin/statistics", form=False)
     assert analyst.locator("svg.portal-chart rect").count() > 0
+    scanner.visit("/admin/statistics?section=form-quality", form=False)
+    scanner.visit("/admin/statistics?section=outcomes", form=False)
     scanner.visit("/admin/statistics/yearly-return?version=publication", form=False)
     scanner.visit("/admin/statistics/compare?scheme=right-to-ask", form=False)
     assert analyst.locator("h2", has_text="Going on from each page").count() == 1
