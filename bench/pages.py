@@ -93,7 +93,11 @@ START = "/apply/right-to-ask"
 QUESTION = "concern-details"  # halfway through Right to Ask
 QUEUE = "/admin/cases"
 OVERDUE = "/admin/cases?overdue=1"
-DASHBOARD = "/admin/statistics?period=12-months"
+DASHBOARD = "/admin/statistics?period=12-months"  # the summary and Usage
+SECTIONS = {
+    "Form quality": "/admin/statistics?period=12-months&section=form-quality",
+    "Outcomes and timeliness": "/admin/statistics?period=12-months&section=outcomes",
+}
 YEARLY_RETURN = "/admin/statistics/yearly-return"
 COMPARE = "/admin/statistics/compare?scheme=right-to-ask"
 
@@ -514,10 +518,13 @@ class Run:
         self.say(self.sizes[-1])
         cookie = sign_in(base_url, staff_member(self.app, Role.ANALYST, 2), 2, DASHBOARD)
         name = (
-            f"Statistics dashboard, 12 months ({applications:,} applications, "
+            f"Statistics: summary and Usage, 12 months ({applications:,} applications, "
             f"{events / 1e6:.1f} M events)"
         )
         self.measure(Figures(name, "dashboard"), base_url, DASHBOARD, sessions=[cookie])
+        for section, path in SECTIONS.items():
+            figures = Figures(f"Statistics: {section}, 12 months", "dashboard")
+            self.measure(figures, base_url, path, sessions=[cookie])
         self.measure(
             Figures("Yearly return, last financial year", "dashboard"),
             base_url,
@@ -719,7 +726,8 @@ ends with exit status 1.
 - **Case queue**: its first page, and the overdue cases only, for a disclosure officer signed
   in over HTTP (password, then a code from the authenticator), with `BENCH_CASES` applications
   (default 100,000) from `portal.demo`.
-- **Statistics**: the dashboard (every section, the last 12 months, every form), the yearly
+- **Statistics**: the dashboard's three sections (Usage, Form quality, Outcomes and
+  timeliness, each under the summary; the last 12 months, every form), the yearly
   return for the last financial year, and two versions of Right to Ask compared, for an analyst
   signed in the same way, after seeding more, up to `BENCH_APPLICATIONS` (default 1,000,000,
   with the journeys of one online application in six written: about 10 million journey
