@@ -327,3 +327,18 @@ def test_application_counts_follow_the_case_and_a_rebuild_agrees(app, clock):
         application_stats.rebuild()
         db.session.commit()
     assert counts() == live
+
+
+def test_the_deadlines_table_states_the_terms_the_rules_set(app, analyst, monkeypatch):
+    from portal.force import Force
+
+    monkeypatch.setitem(app.extensions, "force", Force(triage_hours=48, contact_working_days=5))
+    html = analyst.client.get("/admin/statistics?section=outcomes").get_data(as_text=True)
+    terms = html.split('id="table-deadlines"')[1].split("</table>")[0]
+    assert "48 hours" in terms and "5 working days" in terms
+    from portal.journeys.registry import SCHEMES
+
+    for scheme in SCHEMES.values():  # each scheme's own completion deadline, by its name
+        term = terms.split("Completion</th>")[1].split("</td>")[0]
+        assert f"{scheme.deadline_days} days (" in term
+        assert ("Clare’s Law" if scheme.code == "dvds" else "Sarah’s Law") in term

@@ -19,6 +19,7 @@ from portal import clock, deadlines
 from portal.casework.outcomes import DISCLOSURE_OUTCOMES, LATE_CATEGORIES, OUTCOME_LABELS
 from portal.casework.stages import DEADLINES
 from portal.extensions import db
+from portal.force import current_force
 from portal.journeys.registry import SCHEMES
 from portal.models import Application, Role
 from portal.stats import compare as comparing
@@ -609,6 +610,7 @@ def closure_spread(scope: Scope) -> Table:
 def deadlines_kept(scope: Scope) -> Table:
     dimensions = tuple(f"deadline_{name}" for name in DEADLINES)
     counted = queries.breakdown(scope, dimensions)
+    terms = deadline_terms()
     rows = []
     for name, deadline in DEADLINES.items():
         found = counted.get(f"deadline_{name}", {})
@@ -616,7 +618,7 @@ def deadlines_kept(scope: Scope) -> Table:
         rows.append(
             [
                 str(deadline.label),
-                str(DEADLINE_TERMS[name]),
+                terms[name],
                 shown(met),
                 shown(missed),
                 share(missed, met + missed),
@@ -682,11 +684,22 @@ def missed_by_reason(scope: Scope) -> Table:
     )
 
 
-DEADLINE_TERMS = {
-    "triage": _l("24 hours"),
-    "first_contact": _l("10 working days"),
-    "completion": _l("28 days (Right to Ask) or 45 days (Right to Know)"),
-}
+def deadline_terms() -> dict[str, str]:
+    """Each deadline's term, from where the rules live: the force's
+    configuration and each scheme's definition."""
+    force = current_force()
+    completion = {}
+    for scheme in SCHEMES.values():
+        label = form_label(scheme.code, scheme.route)
+        completion.setdefault(scheme.deadline_days, []).append(label)
+    return {
+        "triage": str(_l("%(n)s hours", n=force.triage_hours)),
+        "first_contact": str(_l("%(n)s working days", n=force.contact_working_days)),
+        "completion": "; ".join(
+            str(_l("%(n)s days (%(forms)s)", n=days, forms=", ".join(forms)))
+            for days, forms in sorted(completion.items())
+        ),
+    }
 
 
 def overdue_now(scope: Scope) -> int:
