@@ -22,6 +22,16 @@ KINDS = {
     "custom": _l("Custom months"),
 }
 DEFAULT = "12-months"
+# How far back the period before a kind lies, in months.
+STEPS = {
+    "this-month": 1,
+    "last-month": 1,
+    "this-quarter": 3,
+    "last-quarter": 3,
+    "this-year": 12,
+    "last-year": 12,
+    "year": 12,
+}
 FIRST_MONTH_OF_YEAR = 4  # the financial year runs April to March
 
 
@@ -59,13 +69,11 @@ class Period:
         return months_between(self.first, self.last)
 
     def previous(self) -> Period:
-        """The period of the same length just before (the previous month,
-        quarter or financial year; the 12 months before)."""
-        return Period(
-            add_months(self.first, -self.months),
-            add_months(self.first, -1),
-            kind=self.kind,
-        )
+        """The same stretch of the period before: the month, quarter or
+        financial year before (so far, for one so far: this year's April to
+        February against last year's), or the same number of months before."""
+        step = STEPS.get(self.kind, self.months)
+        return Period(add_months(self.first, -step), add_months(self.last, -step), kind=self.kind)
 
     def label(self) -> str:
         first, last = self.first.strftime("%B %Y"), self.last.strftime("%B %Y")
