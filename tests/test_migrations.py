@@ -157,3 +157,41 @@ def test_officers_reasons_move_into_sealed_records_and_back(app, tmp_path):
             deviations = connection.execute(text("SELECT deviations FROM application")).scalar()
             deviations = json.loads(deviations) if isinstance(deviations, str) else deviations
             assert deviations[0]["reason"] == "Weekend cover"
+
+
+def test_daily_counts_are_added_up_into_monthly_cells(app, tmp_path):
+    """0013: the daily rollups (which outlive the raw events) become monthly
+    cells, journey and application counts alike, nothing lost."""
+    with app.app_context(), scratch_database(app, tmp_path) as engine:
+        upgrade(engine, "0012")
+        with engine.begin() as connection:
+            for day, count in (("2026-10-03", 3), ("2026-10-29", 4), ("2026-11-02", 6)):
+                connection.execute(
+                    text(
+                        "INSERT INTO daily_stat (day, scheme, kind, page, question, message, "
+                        "value, count) VALUES (:day, 'right-to-ask', 'started', 'immediate-danger',"
+                        " '', '', 0, :count)"
+                    ),
+                    {"day": day, "count": count},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO application_stat (day, scheme, route, dimension, value, "
+                        "count) VALUES (:day, 'dvds', 'right_to_ask', 'all', '1', :count)"
+                    ),
+                    {"day": day, "count": count},
+                )
+        upgrade(engine, "0013")
+        with engine.connect() as connection:
+            journeys = connection.execute(
+                text("SELECT month, version, count FROM journey_stat ORDER BY month")
+            ).all()
+            applications = connection.execute(
+                text("SELECT month, count FROM application_stat ORDER BY month")
+            ).all()
+        assert [(str(m), v, n) for m, v, n in journeys] == [
+            ("2026-10-01", "", 7),
+            ("2026-11-01", "", 6),
+        ]
+        assert [(str(m), n) for m, n in applications] == [("2026-10-01", 7), ("2026-11-01", 6)]
+        assert "daily_stat" not in inspect(engine).get_table_names()
