@@ -151,14 +151,12 @@ def journey_events(rng, scheme, submitted_at, finished: bool, version: str, wors
     events.append(("started", pages[0], "", "", 0, start))
     for slug in pages:
         events.append(("reached", slug, "", "", 0, start))
-        events.append(("attempt", slug, "", "", 0, start))
         wrong = 0.3 if slug == worse else 0.05
         if rng.random() < wrong and first_fields[slug]:
             question, message = first_fields[slug]
             events.append(("met_error", slug, question, "", 0, start))
             for _try in range(rng.choice((1, 1, 2))):
                 events.append(("error", slug, question, message, 0, start))
-                events.append(("attempt", slug, "", "", 0, start))
         if slug == stop:
             break
         events.append(("answered", slug, "", "", 0, start))

@@ -342,3 +342,21 @@ def test_the_deadlines_table_states_the_terms_the_rules_set(app, analyst, monkey
         term = terms.split("Completion</th>")[1].split("</td>")[0]
         assert f"{scheme.deadline_days} days (" in term
         assert ("Clare’s Law" if scheme.code == "dvds" else "Sarah’s Law") in term
+
+
+def test_the_comparison_says_when_there_is_nothing_to_compare(app, analyst):
+    Applicant(app).get(page_url("immediate-danger"))  # the current version, seen
+    page = analyst.client.get("/admin/statistics/compare?scheme=right-to-ask")
+    assert "only one version so far" in page.get_data(as_text=True)
+    with app.app_context():
+        current = versions.current("right-to-ask")
+        versions.register("right-to-ask", "0000earlier", clock.utcnow() - timedelta(days=90))
+        db.session.commit()
+    same = analyst.client.get(
+        f"/admin/statistics/compare?scheme=right-to-ask&a={current}&b={current}"
+    )
+    assert "Choose two different versions." in same.get_data(as_text=True)
+    both = analyst.client.get("/admin/statistics/compare?scheme=right-to-ask").get_data(
+        as_text=True
+    )
+    assert "Going on from each page" in both and "Not enough data yet" in both

@@ -204,8 +204,9 @@ def version_marks(scope: Scope) -> dict[str, str]:
     """Month label -> the form versions first seen that month."""
     marks: dict[str, list[str]] = {}
     slugs = [scope.scheme] if scope.scheme in SCHEMES else list(SCHEMES)
+    found = versions.by_scheme()
     for slug in slugs:
-        for number, version in enumerate(versions.of_scheme(slug), start=1):
+        for number, version in enumerate(found.get(slug, []), start=1):
             month = deadlines.local_date(clock.as_utc(version.first_seen)).replace(day=1)
             marks.setdefault(month.strftime("%b %Y"), []).append(
                 str(_l("%(form)s version %(n)s", form=short_name(slug), n=number))

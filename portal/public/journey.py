@@ -165,8 +165,6 @@ def save_answers(scheme: Scheme, slug: str, state: drafts.DraftState, data: dict
         # The page was shown before the journey had a draft to count it in.
         analytics.once(state.draft, "reached", scheme.slug, page=slug)
     drafts.save(state, slug, data)
-    analytics.record("attempt", scheme.slug, page=slug)
-    analytics.record("page_saved", scheme.slug, page=slug)
     analytics.once(state.draft, "answered", scheme.slug, page=slug)
     if in_change_mode():
         analytics.record("changed", scheme.slug, page=slug)
@@ -179,7 +177,6 @@ def measure_errors(scheme: Scheme, slug: str, form, state: drafts.DraftState) ->
     they typed): every error shown, and once per journey and question. Before
     a journey starts (its first page) there is no draft to remember it in, so
     each try there counts as a journey."""
-    analytics.record("attempt", scheme.slug, page=slug)
     for field in form.answer_fields():
         if field.errors:
             message = str(field.errors[0])

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from portal.journeys.registry import SCHEMES
+
 from . import queries, words
 from .queries import Scope
 from .suppression import share_value
@@ -101,8 +103,6 @@ def compare(scheme: str, a: str, b: str) -> Comparison:
     )
     flow_a = queries.by_page(scope_a, ("reached", "answered"))
     flow_b = queries.by_page(scope_b, ("reached", "answered"))
-    from portal.journeys.registry import SCHEMES
-
     pages = []
     for page in words.pages(SCHEMES[scheme]):
         reached_a, reached_b = (

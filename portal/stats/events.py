@@ -10,8 +10,8 @@ failure is logged and the journey goes on.
 
 Kinds: "opened" (the first question shown before a journey starts),
 "started" (the first answer saved), "reached" and "answered" (a page shown
-and answered, once per journey), "attempt" and "error" (each try to save a
-page, each question wrong), "met_error" (a question a journey got wrong, once
+and answered, once per journey), "error" (each question wrong at each try),
+"met_error" (a question a journey got wrong, once
 per journey and question), "changed" (from check your answers), "submitted"
 (with the time taken, bucketed), "exited", "expired", "extended",
 "satisfaction" (with the score).

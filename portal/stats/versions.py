@@ -136,6 +136,15 @@ def register(scheme_slug: str, version: str, seen: datetime, *, label: str | Non
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["scheme", "version"]))
 
 
+def by_scheme() -> dict[str, list[FormVersion]]:
+    """Every form's versions, oldest first, in one read."""
+    found: dict[str, list[FormVersion]] = {}
+    query = select(FormVersion).order_by(FormVersion.first_seen, FormVersion.id)
+    for version in db.session.scalars(query):
+        found.setdefault(version.scheme, []).append(version)
+    return found
+
+
 def of_scheme(scheme_slug: str) -> list[FormVersion]:
     """A form's versions, oldest first."""
     query = (
