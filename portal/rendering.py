@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from .clock import as_utc
 from .force import current_force
+from .journeys import common
 from .journeys.fields import ChoiceAnswer, DateAnswer, MultiChoiceAnswer
 
 GROUPED = (ChoiceAnswer, MultiChoiceAnswer, DateAnswer)
@@ -104,3 +105,7 @@ def register(app: Flask) -> None:
         combine=lambda a, b: {**a, **b},
     )
     app.jinja_env.globals["staff_seconds_left"] = staff_seconds_left
+    app.jinja_env.globals["contact_sections"] = {
+        "applicant": common.CONTACT,
+        "at_risk": common.AT_RISK_CONTACT,
+    }

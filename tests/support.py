@@ -35,6 +35,7 @@ PUBLIC_PAGES = [
     "/privacy",
     "/accessibility",
     "/contact",
+    "/other-needs",
     "/answers-deleted",
 ]
 
@@ -180,7 +181,12 @@ SOMEONE_ELSE = {
     "who-for": {"who": "someone_else"},
     "person-at-risk": {"full_name": "Jo Daughter", "age": "24"},
     "relationship-to-person": {"relationship": "parent"},
-    "person-knows": {"knows": "not_sure"},
+    "person-knows": {"knows": "yes"},
+    "contact-at-risk": {"contact": "yes"},
+    "at-risk-safe-contact": {"channels": ["text"], "mobile": "07700 900982"},
+    "at-risk-safe-times": {"safe_days": ["saturday"], "safe_periods": ["afternoon"]},
+    "at-risk-voicemail": {"voicemail": "no"},
+    "at-risk-say-police": {"say_police": "no"},
     "area": {"area": "walsall"},
     "your-name": {"full_name": "Pat Parent"},
     "your-date-of-birth": {

@@ -58,6 +58,7 @@ SARAHS_LAW = {
     "subject-name": {"full_name": "Dale Concern", "other_names": ""},
     "subject-date-of-birth": {"known": "unknown"},
     "subject-address": {"known": "no"},
+    "subject-description": {"description": "Short, grey hair, works at the leisure centre"},
     "contact-with-child": {"contact": "partner_of_parent"},
     "concern": {"concern": "He asks to babysit a lot."},
     "safe-contact": {"channels": ["email"], "email": "max@example.com"},
@@ -199,11 +200,11 @@ def test_child_validation_messages(applicant, data, messages):
     ("slug", "data", "messages"),
     [
         ("area", {}, ["Select where the children live"]),
-        ("contact-with-child", {}, ["Select how this person has contact with the children"]),
+        ("contact-with-child", {}, ["Select how they have contact with the children"]),
         (
             "contact-with-child",
             {"contact": "other"},
-            ["Enter how this person has contact with the children"],
+            ["Enter how they have contact with the children"],
         ),
         ("concern", {}, ["Tell us what has made you worried"]),
     ],

@@ -21,8 +21,8 @@ SUBJECT_DOB = {"known": "date"}
 
 CASES = [
     ("immediate-danger", SELF, {}, ["Select yes if anyone is in immediate danger"]),
-    ("who-for", SELF, {}, ["Select who you are worried about"]),
-    ("who-for", SELF, {"who": "everyone"}, ["Select who you are worried about"]),
+    ("who-for", SELF, {}, ["Select who this application is for"]),
+    ("who-for", SELF, {"who": "everyone"}, ["Select who this application is for"]),
     ("person-at-risk", SOMEONE_ELSE, {}, ["Enter the full name of the person at risk"]),
     (
         "person-at-risk",
@@ -50,7 +50,42 @@ CASES = [
         ["Enter how you know the person at risk"],
     ),
     ("person-knows", SOMEONE_ELSE, {}, ["Select yes if the person at risk knows you are applying"]),
-    ("area", SELF, {}, ["Select where the person at risk lives"]),
+    ("area", SELF, {}, ["Select where you live"]),
+    ("area", SOMEONE_ELSE, {}, ["Select where the person at risk lives"]),
+    (
+        "contact-at-risk",
+        SOMEONE_ELSE,
+        {},
+        ["Select whether it is safe for us to contact the person at risk"],
+    ),
+    (
+        "at-risk-safe-contact",
+        SOMEONE_ELSE,
+        {},
+        ["Select at least one safe way to contact the person at risk"],
+    ),
+    (
+        "at-risk-safe-contact",
+        SOMEONE_ELSE,
+        {"channels": ["phone"]},
+        ["Enter a phone number we can call them on safely"],
+    ),
+    (
+        "at-risk-safe-times",
+        SOMEONE_ELSE,
+        {},
+        [
+            "Select the days when it is safe to contact the person at risk",
+            "Select the times of day when it is safe to contact the person at risk",
+        ],
+    ),
+    ("at-risk-voicemail", SOMEONE_ELSE, {}, ["Select yes if we can leave them a message"]),
+    (
+        "at-risk-say-police",
+        SOMEONE_ELSE,
+        {},
+        ["Select yes if we can say we are the police to them"],
+    ),
     ("your-name", SELF, {}, ["Enter your full name"]),
     ("your-name", SELF, {"full_name": "   "}, ["Enter your full name"]),
     (
@@ -118,7 +153,13 @@ CASES = [
     ("subject-address", SELF, {"known": "yes"}, ["Enter their address"]),
     ("relationship", SELF, {}, ["Select their relationship"]),
     ("relationship", SELF, {"relationship": "other"}, ["Enter their relationship"]),
-    ("living", SELF, {}, ["Select whether they live together or are in contact"]),
+    ("living", SELF, {}, ["Select whether they live with you or are in contact"]),
+    (
+        "living",
+        SOMEONE_ELSE,
+        {},
+        ["Select whether they live with the person at risk or are in contact"],
+    ),
     ("concerns", SELF, {}, ["Select what has made you worried"]),
     ("concerns", SELF, {"concerns": ["threats", "made_up"]}, ["Select what has made you worried"]),
     ("concern-details", SELF, {}, ["Tell us what has happened"]),
@@ -150,7 +191,7 @@ CASES = [
         "safe-contact",
         SELF,
         {"channels": ["support_worker"]},
-        ["Enter your support worker's name and how to contact them"],
+        ["Enter your support worker's name, and a phone number or email"],
     ),
     (
         "safe-times",

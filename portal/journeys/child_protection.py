@@ -87,8 +87,7 @@ class ChildAreaForm(common.AreaForm):
         choices=[],
         required=_l("Select where the children live"),
         hint=_l(
-            "If they live in different places, choose where the child you are most "
-            "worried about lives."
+            "If the children live in different places, choose where the child most at risk lives."
         ),
     )
 
@@ -97,7 +96,7 @@ class ContactWithChildForm(QuestionForm):
     reveals = {"contact": {"other": ("other_contact",)}}
 
     contact = ChoiceAnswer(
-        _l("How does this person have contact with the children?"),
+        _l("How do they have contact with the children?"),
         short=_l("Their contact with the children"),
         choices=[
             ("lives_with", _l("They live with the children")),
@@ -108,12 +107,12 @@ class ContactWithChildForm(QuestionForm):
             ("online", _l("They are in contact with a child online")),
             ("other", _l("Another way")),
         ],
-        required=_l("Select how this person has contact with the children"),
+        required=_l("Select how they have contact with the children"),
     )
     other_contact = TextField(
         _l("How do they have contact?"),
         short=_l("Other contact"),
-        required=_l("Enter how this person has contact with the children"),
+        required=_l("Enter how they have contact with the children"),
         max_length=200,
     )
 
@@ -162,7 +161,7 @@ CHILDREN = _l("The children")
 ABOUT_YOU = _l("About you")
 SUBJECT = _l("The person you are worried about")
 CONCERN = _l("Your concern")
-CONTACT = _l("Contacting you safely")
+CONTACT = common.CONTACT
 
 SCHEME = Scheme(
     slug="child-protection",
@@ -223,7 +222,14 @@ SCHEME = Scheme(
             heading=_l("Who are you worried about?"),
         ),
         Page("subject-date-of-birth", TITLE, subject.SubjectBirthForm, "subject-address", SUBJECT),
-        Page("subject-address", TITLE, subject.SubjectAddressForm, "contact-with-child", SUBJECT),
+        Page("subject-address", TITLE, subject.SubjectAddressForm, "subject-description", SUBJECT),
+        Page(
+            "subject-description",
+            TITLE,
+            subject.SubjectDescriptionForm,
+            "contact-with-child",
+            SUBJECT,
+        ),
         Page("contact-with-child", TITLE, ContactWithChildForm, "concern", SUBJECT),
         Page("concern", TITLE, ConcernForm, "safe-contact", CONCERN),
         Page("safe-contact", TITLE, common.SafeContactForm, "safe-times", CONTACT),

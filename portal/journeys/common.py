@@ -125,11 +125,11 @@ class SafeContactForm(QuestionForm):
         params={"rows": 3, "autocomplete": "street-address"},
     )
     support_worker = TextAreaAnswer(
-        _l("Your support worker's name, organisation and how to contact them"),
+        _l("Your support worker's name, organisation, and phone number or email"),
         short=_l("Support worker"),
         max_length=500,
         params={"rows": 3},
-        required=_l("Enter your support worker's name and how to contact them"),
+        required=_l("Enter your support worker's name, and a phone number or email"),
     )
 
 
@@ -238,6 +238,115 @@ class CommunicationForm(QuestionForm):
     )
 
 
+# Asking how to reach the person at risk, when someone else applies for them:
+# the same questions as the applicant's own safe contact, about them.
+
+
+class ContactAtRiskForm(QuestionForm):
+    contact = ChoiceAnswer(
+        _l("Is it safe for us to contact the person at risk?"),
+        short=_l("Can we contact the person at risk"),
+        choices=[
+            ("yes", _l("Yes, you can contact them directly")),
+            ("through_applicant", _l("No, contact me and I will pass on a message")),
+            ("not_sure", _l("I do not know")),
+        ],
+        hint=_l(
+            "We may need to talk to them to keep them safe. Only say yes if contacting "
+            "them would not put them in danger."
+        ),
+        required=_l("Select whether it is safe for us to contact the person at risk"),
+    )
+
+
+class AtRiskSafeContactForm(SafeContactForm):
+    channels = MultiChoiceAnswer(
+        _l("How can we contact the person at risk safely?"),
+        short=_l("Safe ways to contact them"),
+        choices=CONTACT_CHANNELS,
+        hint=_l(
+            "Select all the ways that are safe for them. We will only use the ways you choose."
+        ),
+        required=_l("Select at least one safe way to contact the person at risk"),
+    )
+    phone = PhoneAnswer(
+        _l("Phone number we can call them on safely"),
+        short=_l("Their phone number"),
+        required=_l("Enter a phone number we can call them on safely"),
+    )
+    mobile = PhoneAnswer(
+        _l("Mobile number we can text them on safely"),
+        short=_l("Their mobile number"),
+        required=_l("Enter a mobile number we can text them on safely"),
+    )
+    email = EmailAnswer(
+        _l("Their email address that is safe to use"),
+        short=_l("Their email address"),
+        required=_l("Enter an email address that is safe to use for them"),
+    )
+    letter_address = TextAreaAnswer(
+        _l("Address we can write to them at safely"),
+        short=_l("Their address for letters"),
+        required=_l("Enter an address we can write to them at safely"),
+        max_length=300,
+        params={"rows": 3},
+    )
+    support_worker = TextAreaAnswer(
+        _l("Their support worker's name, organisation, and phone number or email"),
+        short=_l("Their support worker"),
+        max_length=500,
+        params={"rows": 3},
+        required=_l("Enter their support worker's name, and a phone number or email"),
+    )
+
+
+AT_RISK_TIMES_HEADING = _l("When is it safe to contact the person at risk?")
+
+
+class AtRiskSafeTimesForm(SafeTimesForm):
+    safe_days = MultiChoiceAnswer(
+        _l("Which days are safe?"),
+        short=_l("Safe days for them"),
+        choices=SAFE_DAYS,
+        hint=_l("Select all that apply."),
+        required=_l("Select the days when it is safe to contact the person at risk"),
+    )
+    safe_periods = MultiChoiceAnswer(
+        _l("Which times of day are safe?"),
+        short=_l("Safe times of day for them"),
+        choices=SAFE_PERIODS,
+        hint=_l("Select all that apply."),
+        required=_l("Select the times of day when it is safe to contact the person at risk"),
+    )
+    safe_times = TextAreaAnswer(
+        _l("Is there anything else we should know about when it is safe for them? (optional)"),
+        short=_l("More about safe times for them"),
+        max_length=500,
+        hint=_l("For example, only when their partner is at work."),
+        params={"rows": 3},
+    )
+
+
+class AtRiskVoicemailForm(QuestionForm):
+    voicemail = ChoiceAnswer(
+        _l("Can we leave the person at risk a voicemail or a text message?"),
+        short=_l("Voicemail or messages for them"),
+        choices=YES_NO,
+        required=_l("Select yes if we can leave them a message"),
+        hint=_l("Select no if someone else might hear or read it."),
+    )
+
+
+class AtRiskSayPoliceForm(QuestionForm):
+    say_police = ChoiceAnswer(
+        _l("Can we say we are the police when we contact the person at risk?"),
+        short=_l("Can we say we are the police to them"),
+        choices=YES_NO,
+        required=_l("Select yes if we can say we are the police to them"),
+        hint=_l("If you select no, we will not say who we are."),
+    )
+
+
 class ImmediateDangerForm(QuestionForm):
     danger = ChoiceAnswer(
         _l("Is anyone in immediate danger right now?"),
@@ -253,7 +362,7 @@ class AreaForm(QuestionForm):
         _l("%(where_question)s"),
         short=_l("%(where_at_risk_lives)s"),
         choices=[],
-        required=_l("Select where the person at risk lives"),
+        required=_l("%(where_error)s"),
         hint=_l("This tells us whether %(force)s is the right police force to ask."),
     )
 
@@ -279,7 +388,7 @@ class ChildrenForm(QuestionForm):
         _l("Tell us about the children (optional)"),
         short=_l("About the children"),
         max_length=1000,
-        hint=_l("For example, their ages and who they live with."),
+        hint=_l("For example, each child's age and who the child lives with."),
         params={"rows": 3},
     )
 
@@ -298,3 +407,14 @@ def area_branch(next_slug: str):
 CONTACT_BRANCH = when(
     "safe-contact", "channels", includes=("phone", "text"), then="voicemail", otherwise="say-police"
 )
+AT_RISK_CONTACT_BRANCH = when(
+    "at-risk-safe-contact",
+    "channels",
+    includes=("phone", "text"),
+    then="at-risk-voicemail",
+    otherwise="at-risk-say-police",
+)
+
+# The check answers sections officers are shown as "contact only in these ways".
+CONTACT = _l("Contacting you safely")
+AT_RISK_CONTACT = _l("Contacting the person at risk safely")

@@ -14,6 +14,11 @@ from typing import Any
 from .forms import QuestionForm
 
 CHECK = "check-your-answers"
+# Marks a page's answers as given before the journey (on the home page): the
+# page is on the path and on check answers, but going forward or back passes
+# it by, so nobody is asked the same thing twice. Answering the page itself
+# (from check answers) drops the mark.
+CARRIED = "_carried"
 
 Answers = dict[str, dict[str, Any]]
 Next = str | Callable[[Answers], str]
@@ -49,6 +54,13 @@ class Page:
 
     def is_answered(self, answers: Answers) -> bool:
         return self.slug in answers
+
+    def section_title(self, answers: Answers) -> str:
+        """The section the page belongs to: its caption, and its heading on check answers."""
+        return str(self.section(answers) if callable(self.section) else self.section)
+
+    def is_carried(self, answers: Answers) -> bool:
+        return bool(answers.get(self.slug, {}).get(CARRIED))
 
     def summary_rows(self, answers: Answers, context: dict) -> list[dict]:
         form = self.form(
@@ -179,11 +191,24 @@ class Scheme:
         return slug in {page.slug for page in self.path(answers)}
 
     def previous_slug(self, slug: str, answers: Answers) -> str | None:
-        slugs = [page.slug for page in self.path(answers)]
-        if slug == CHECK:
-            return slugs[-1] if slugs else None
-        index = slugs.index(slug) if slug in slugs else 0
-        return slugs[index - 1] if index > 0 else None
+        """The page before this one on the path, passing by carried answers."""
+        path = self.path(answers)
+        slugs = [page.slug for page in path]
+        index = len(slugs) if slug == CHECK else (slugs.index(slug) if slug in slugs else 0)
+        earlier = [page.slug for page in path[:index] if not page.is_carried(answers)]
+        return earlier[-1] if earlier else None
+
+    def following_slug(self, page: Page, answers: Answers) -> str:
+        """The page after this one, passing by pages whose answers were carried."""
+        slug = page.next_slug(answers)
+        seen = {page.slug}
+        while slug != CHECK and slug not in seen:
+            following = self.by_slug[slug]
+            if not (isinstance(following, Page) and following.is_carried(answers)):
+                break
+            seen.add(slug)
+            slug = following.next_slug(answers)
+        return slug
 
     def answers_on_path(self, answers: Answers) -> Answers:
         """Only the answers on the applicant's current path: a changed branch
@@ -198,7 +223,7 @@ class Scheme:
         for page in self.path(answers):
             if not isinstance(page, Page) or not page.is_answered(answers):
                 continue
-            title = str(page.section(answers) if callable(page.section) else page.section)
+            title = page.section_title(answers)
             if not sections or sections[-1]["title"] != title:
                 sections.append({"title": title, "rows": []})
             sections[-1]["rows"].extend(page.summary_rows(answers, context))

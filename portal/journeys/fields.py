@@ -151,7 +151,12 @@ class PhoneAnswer(TextField):
             number = phonenumbers.parse(self.data, "GB")
         except phonenumbers.NumberParseException:
             number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        # Possible, not "valid": validity refuses new ranges and the drama
+        # numbers the message itself gives as examples (GOV.UK: validate leniently).
+        if number is None or (
+            phonenumbers.is_possible_number_with_reason(number)
+            != phonenumbers.ValidationResult.IS_POSSIBLE  # local only: no area code
+        ):
             self.errors.append(
                 _l(
                     "Enter a telephone number, like 01632 960 001, 07700 900 982 "

@@ -12,6 +12,15 @@ from typing import ClassVar
 
 from flask_wtf import FlaskForm
 
+# A field's words that may name a person through the scheme's context.
+PERSONAL_MESSAGES = (
+    "short_name",
+    "required_message",
+    "number_message",
+    "range_message",
+    "exclusive_message",
+)
+
 
 class QuestionForm(FlaskForm):
     reveals: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {}
@@ -22,8 +31,9 @@ class QuestionForm(FlaskForm):
         for field in self.answer_fields():
             field.label.text = self.personalise(field.label.text)
             field.description = self.personalise(field.description)
-            if getattr(field, "short_name", None):
-                field.short_name = self.personalise(field.short_name)
+            for name in PERSONAL_MESSAGES:
+                if getattr(field, name, None):
+                    setattr(field, name, self.personalise(getattr(field, name)))
             if hasattr(field, "choices"):
                 field.choices = [(value, self.personalise(label)) for value, label in field.choices]
 

@@ -35,13 +35,16 @@ def for_self(answers) -> bool:
 
 class WhoForForm(QuestionForm):
     who = ChoiceAnswer(
-        _l("Who are you worried about?"),
+        _l("Who is this application for?"),
         short=_l("Applying for"),
         choices=[
-            ("myself", _l("Myself: I am worried someone may harm me")),
-            ("someone_else", _l("Someone else: I am worried someone may harm another person")),
+            ("myself", _l("Me: I think my partner or ex-partner may harm me")),
+            (
+                "someone_else",
+                _l("Someone else: I think another person may be harmed by a partner or ex-partner"),
+            ),
         ],
-        required=_l("Select who you are worried about"),
+        required=_l("Select who this application is for"),
     )
 
 
@@ -108,7 +111,7 @@ class LivingForm(QuestionForm):
             ("no_contact", _l("No, and they are not in contact")),
             ("not_sure", _l("Not sure")),
         ],
-        required=_l("Select whether they live together or are in contact"),
+        required=_l("Select whether they live with %(at_risk)s or are in contact"),
     )
 
 
@@ -119,7 +122,10 @@ CONCERNS = [
     ("economic_abuse", _l("Control of money or belongings (economic abuse)")),
     ("stalking_harassment", _l("Stalking or harassment")),
     ("sexual_abuse", _l("Sexual abuse")),
-    ("past_relationships", _l("Something I have heard about their past relationships")),
+    (
+        "past_relationships",
+        _l("Something said about the past relationships of the person you are worried about"),
+    ),
     ("other", _l("Something else")),
 ]
 
@@ -141,7 +147,7 @@ class ConcernDetailsForm(QuestionForm):
         required=_l("Tell us what has happened"),
         max_length=5000,
         hint=_l(
-            "Include dates and places if you know them. You can write as much or as "
+            "Include any dates and places you know. You can write as much or as "
             "little as you feel safe to."
         ),
         params={"rows": 8},
@@ -167,6 +173,9 @@ def context(answers) -> dict:
         "where_at_risk_lives": _l("Where you live")
         if for_self(answers)
         else _l("Where the person at risk lives"),
+        "where_error": _l("Select where you live")
+        if for_self(answers)
+        else _l("Select where the person at risk lives"),
         "force": force.name,
         "area": force.area_name,
     }
@@ -194,7 +203,8 @@ ABOUT_YOU = _l("About you")
 AT_RISK = _l("The person at risk")
 SUBJECT = _l("The person you are worried about")
 CONCERN = _l("Your concerns")
-CONTACT = _l("Contacting you safely")
+CONTACT = common.CONTACT
+AT_RISK_CONTACT = common.AT_RISK_CONTACT
 TITLE = _l("Application")
 
 
@@ -238,7 +248,43 @@ SCHEME = Scheme(
             heading=_l("About the person at risk"),
         ),
         Page("relationship-to-person", TITLE, RelationshipToPersonForm, "person-knows", AT_RISK),
-        Page("person-knows", TITLE, PersonKnowsForm, "area", AT_RISK),
+        Page("person-knows", TITLE, PersonKnowsForm, "contact-at-risk", AT_RISK_CONTACT),
+        Page(
+            "contact-at-risk",
+            TITLE,
+            common.ContactAtRiskForm,
+            when(
+                "contact-at-risk",
+                "contact",
+                equals="yes",
+                then="at-risk-safe-contact",
+                otherwise="area",
+            ),
+            AT_RISK_CONTACT,
+        ),
+        Page(
+            "at-risk-safe-contact",
+            TITLE,
+            common.AtRiskSafeContactForm,
+            "at-risk-safe-times",
+            AT_RISK_CONTACT,
+        ),
+        Page(
+            "at-risk-safe-times",
+            TITLE,
+            common.AtRiskSafeTimesForm,
+            common.AT_RISK_CONTACT_BRANCH,
+            AT_RISK_CONTACT,
+            heading=common.AT_RISK_TIMES_HEADING,
+        ),
+        Page(
+            "at-risk-voicemail",
+            TITLE,
+            common.AtRiskVoicemailForm,
+            "at-risk-say-police",
+            AT_RISK_CONTACT,
+        ),
+        Page("at-risk-say-police", TITLE, common.AtRiskSayPoliceForm, "area", AT_RISK_CONTACT),
         Page("area", TITLE, common.AreaForm, common.area_branch("your-name"), about_at_risk),
         Page("your-name", TITLE, common.ApplicantNameForm, "your-date-of-birth", ABOUT_YOU),
         Page(

@@ -132,14 +132,17 @@ RISK_INFORMATION = [
     ("previous_partners", _l("Abuse of previous partners")),
     ("agency_records", _l("Records held by my organisation")),
     ("disclosed_by_person", _l("Something the person at risk told us")),
-    ("current_behaviour", _l("The person's current behaviour, for example threats or control")),
+    (
+        "current_behaviour",
+        _l("What the person you are worried about is doing now, such as threats or control"),
+    ),
     ("other", _l("Something else")),
 ]
 
 
 class RiskInformationForm(QuestionForm):
     categories = MultiChoiceAnswer(
-        _l("What information suggests the person may be at risk?"),
+        _l("What kind of information do you have?"),
         short=_l("Kind of information"),
         choices=RISK_INFORMATION,
         hint=_l("Select all that apply."),
@@ -153,7 +156,7 @@ class RiskDetailsForm(QuestionForm):
         short=_l("The information"),
         required=_l("Describe the information"),
         max_length=5000,
-        hint=_l("Include dates, places and reference numbers where you have them."),
+        hint=_l("Include any dates, places and reference numbers you have."),
         params={"rows": 8},
     )
 
@@ -256,6 +259,7 @@ def context(answers) -> dict:
         "at_risk": _l("the person at risk"),
         "where_question": _l("Where does the person at risk live?"),
         "where_at_risk_lives": _l("Where the person at risk lives"),
+        "where_error": _l("Select where the person at risk lives"),
         "force": force.name,
         "area": force.area_name,
     }
@@ -276,7 +280,8 @@ def columns(answers) -> dict:
 TITLE = _l("Referral")
 REFERRER = _l("About you")
 AT_RISK = _l("The person at risk")
-SUBJECT = _l("The person of concern")
+SUBJECT = _l("The person you are worried about")
+AT_RISK_CONTACT = common.AT_RISK_CONTACT
 RISK = _l("The information")
 SHARING = _l("Sharing")
 
@@ -311,15 +316,15 @@ SCHEME = Scheme(
         Page("person-at-risk-date-of-birth", TITLE, subject.SubjectBirthForm, "area", AT_RISK),
         Page("area", TITLE, common.AreaForm, common.area_branch("person-at-risk-address"), AT_RISK),
         Page("person-at-risk-address", TITLE, PersonAtRiskAddressForm, "aware", AT_RISK),
-        Page("aware", TITLE, AwareForm, "person-at-risk-contact", AT_RISK),
-        Page("person-at-risk-contact", TITLE, AtRiskContactForm, "subject-name", AT_RISK),
+        Page("aware", TITLE, AwareForm, "person-at-risk-contact", AT_RISK_CONTACT),
+        Page("person-at-risk-contact", TITLE, AtRiskContactForm, "subject-name", AT_RISK_CONTACT),
         Page(
             "subject-name",
             TITLE,
             subject.SubjectNameForm,
             "subject-date-of-birth",
             SUBJECT,
-            heading=_l("Who is the person of concern?"),
+            heading=_l("Who are you worried about?"),
         ),
         Page("subject-date-of-birth", TITLE, subject.SubjectBirthForm, "subject-address", SUBJECT),
         Page("subject-address", TITLE, subject.SubjectAddressForm, "previous-addresses", SUBJECT),

@@ -11,7 +11,7 @@ from flask import current_app, session
 
 from portal import applications, clock
 from portal.extensions import db
-from portal.journeys.engine import Scheme
+from portal.journeys.engine import CARRIED, Scheme
 from portal.journeys.registry import SCHEMES
 from portal.models import Draft
 from portal.stats import events as analytics
@@ -28,6 +28,16 @@ class DraftState:
     @property
     def answers(self) -> dict:
         return self.draft.answers if self.status == "active" else {}
+
+    @property
+    def started(self) -> bool:
+        """Whether the journey has begun: an answer given on its own pages, not
+        only one carried from the home page."""
+        return has_begun(self.answers)
+
+
+def has_begun(answers: dict) -> bool:
+    return any(not stored.get(CARRIED) for stored in answers.values())
 
 
 def idle_period() -> timedelta:
@@ -78,7 +88,7 @@ def count_abandoned(draft: Draft, kind: str) -> None:
     """An unfinished journey ended ("exited" or "expired"): count it against the
     page it stopped at, which is how drop-off by page is measured."""
     scheme = SCHEMES.get(draft.scheme)
-    if draft.application_id is None and scheme is not None:
+    if draft.application_id is None and scheme is not None and has_begun(draft.answers or {}):
         analytics.record(kind, scheme.slug, page=scheme.resume_slug(draft.answers or {}))
 
 
@@ -99,6 +109,18 @@ def start(scheme: Scheme) -> DraftState:
     token, draft = applications.new_draft(scheme=scheme.slug, now=now, idle=idle_period())
     remember(token, draft)
     return DraftState("active", token, draft)
+
+
+def carry(scheme: Scheme, slug: str, data: dict) -> None:
+    """An answer given before the journey, on the home page: kept in a draft
+    of that scheme, marked as carried, so that the journey does not ask it
+    again. An answer the applicant has given on the page itself stays."""
+    state = load(scheme)
+    if state.status == "active" and not state.answers.get(slug, {CARRIED: True}).get(CARRIED):
+        return
+    if state.status != "active":
+        state = start(scheme)
+    save(state, slug, {**data, CARRIED: True})
 
 
 def touch(state: DraftState) -> None:

@@ -62,7 +62,7 @@ def after_save_url(scheme: Scheme, page: Page, answers: dict) -> str:
     if in_change_mode():
         target = scheme.resume_slug(answers)
         return page_url(scheme, target, change=target != CHECK)
-    return page_url(scheme, page.next_slug(answers))
+    return page_url(scheme, scheme.following_slug(page, answers))
 
 
 def not_here(scheme: Scheme, state: drafts.DraftState):
@@ -85,6 +85,7 @@ def render_page(scheme: Scheme, page: Page, form, state, *, notice=None, **extra
         page=page,
         form=form,
         title=page.title,
+        caption=page.section_title(state.answers),
         back_link=back_url(scheme, page.slug, state.answers),
         change=in_change_mode(),
         errors=form.error_list(),
@@ -151,7 +152,7 @@ def question_page(scheme: Scheme, page: Page, state: drafts.DraftState):
 def measure_shown(scheme: Scheme, slug: str, state: drafts.DraftState) -> None:
     """A page shown: once per journey; the first question before a journey
     starts counts as the form opened."""
-    if state.status == "active":
+    if state.started:
         analytics.once(state.draft, "reached", scheme.slug, page=slug)
     elif slug == scheme.first and request.method == "GET":
         analytics.record("opened", scheme.slug, page=slug)
@@ -159,8 +160,9 @@ def measure_shown(scheme: Scheme, slug: str, state: drafts.DraftState) -> None:
 
 def save_answers(scheme: Scheme, slug: str, state: drafts.DraftState, data: dict):
     """Save a page's answers (starting the draft with the first), and count it."""
-    if state.status != "active":
-        state = drafts.start(scheme)
+    if not state.started:
+        if state.status != "active":
+            state = drafts.start(scheme)
         analytics.record("started", scheme.slug, page=slug)
         # The page was shown before the journey had a draft to count it in.
         analytics.once(state.draft, "reached", scheme.slug, page=slug)
@@ -181,7 +183,7 @@ def measure_errors(scheme: Scheme, slug: str, form, state: drafts.DraftState) ->
         if field.errors:
             message = str(field.errors[0])
             analytics.record("error", scheme.slug, page=slug, question=field.name, message=message)
-            if state.status == "active":
+            if state.started:
                 analytics.once(
                     state.draft, "met_error", scheme.slug, page=slug, question=field.name
                 )

@@ -29,26 +29,36 @@ class WhichSchemeForm(QuestionForm):
                 ),
             ),
             ("child", _l("Someone who has contact with a child may harm them")),
+            ("none", _l("None of these")),
         ],
         hint=_l("This helps us show you the right form."),
         required=_l("Select what you are worried about"),
     )
 
 
+# Each answer's form, and what the answer has already told that form (a page
+# and its answers), carried into the journey so that it is not asked again.
 SCHEME_FOR = {
-    "my_partner": "right-to-ask",
-    "someone_elses_partner": "right-to-ask",
-    "professional": "right-to-know",
-    "child": "child-protection",
+    "my_partner": ("right-to-ask", ("who-for", {"who": "myself"})),
+    "someone_elses_partner": ("right-to-ask", ("who-for", {"who": "someone_else"})),
+    "professional": ("right-to-know", None),
+    "child": ("child-protection", None),
 }
 
 
 @bp.route("/", methods=["GET", "POST"])
 def index():
-    """Which scheme? Plain words lead to the right start page."""
+    """Which scheme? Plain words lead to the right start page, or to the right
+    places for what this service does not do."""
     form = WhichSchemeForm(formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
-        return redirect(url_for("public.start", scheme_slug=SCHEME_FOR[form.worry.data]))
+        if form.worry.data == "none":
+            return redirect(url_for("public.other_needs"), code=303)
+        slug, carried = SCHEME_FOR[form.worry.data]
+        if carried is not None:
+            drafts.carry(SCHEMES[slug], *carried)
+            db.session.commit()
+        return redirect(url_for("public.start", scheme_slug=slug), code=303)
     return render_template(
         "public/index.html", form=form, errors=form.error_list(), schemes=SCHEMES
     )
@@ -77,6 +87,7 @@ INFORMATION_PAGES = {
     "privacy": "public/info/privacy.html",
     "accessibility": "public/info/accessibility.html",
     "contact": "public/info/contact.html",
+    "other-needs": "public/info/other_needs.html",
 }
 
 
@@ -86,9 +97,11 @@ def information_page(name: str):
             INFORMATION_PAGES[name], minutes=current_app.config["DRAFT_IDLE_MINUTES"]
         )
 
-    view.__name__ = f"info_{name}"
+    view.__name__ = f"info_{name.replace('-', '_')}"
     return view
 
 
 for _name in INFORMATION_PAGES:
-    bp.add_url_rule(f"/{_name}", endpoint=_name, view_func=information_page(_name))
+    bp.add_url_rule(
+        f"/{_name}", endpoint=_name.replace("-", "_"), view_func=information_page(_name)
+    )
