@@ -136,9 +136,20 @@ class KeyboardUser:
         return self.page.locator(".govuk-error-summary__list a").all_inner_texts()
 
 
-def landing_choice(scheme: Scheme) -> str:
-    """The answer to "What are you worried about?" that leads to a scheme."""
-    return next(worry for worry, slug in SCHEME_FOR.items() if slug == scheme.slug)
+def landing_choice(scheme: Scheme, planned: list) -> tuple[str, list]:
+    """The answer to "What are you worried about?" that leads to a scheme on
+    this path, and the path's pages left to fill in (a page the answer has
+    already answered is not asked again)."""
+    for worry, (slug, carried) in SCHEME_FOR.items():
+        if slug != scheme.slug:
+            continue
+        if carried is None:
+            return worry, planned
+        carried_slug, data = carried
+        rest = [(step, forms) for step, forms in planned if step != carried_slug]
+        if all(forms == [data] for step, forms in planned if step == carried_slug):
+            return worry, rest
+    raise AssertionError(f"no answer on the home page leads to {scheme.slug} on this path")
 
 
 def ends_in_application(scheme: Scheme, slugs: tuple[str, ...]) -> bool:
@@ -158,13 +169,14 @@ def apply_by_keyboard(user: KeyboardUser, journeys: dict, scheme_slug: str) -> s
     page.goto("/")
     if user.check_page:
         user.check_page(page)
-    user.fill({"worry": landing_choice(scheme)})
+    worry, planned = landing_choice(scheme, longest_application(scheme, journeys[scheme_slug]))
+    user.fill({"worry": worry})
     user.continue_()
     assert user.path == f"/apply/{scheme.slug}", user.path
     user.press_enter_on("#main-content a.govuk-button--start")
     assert user.path.endswith("/before-you-start"), user.path
     user.press_enter_on(f'#main-content a.govuk-button[href$="/{scheme.first}"]')
-    for slug, forms in longest_application(scheme, journeys[scheme_slug]):
+    for slug, forms in planned:
         expected = page_url(slug, scheme.slug)
         assert user.path.startswith(expected), f"expected {expected}, at {user.path}"
         for number, data in enumerate(forms):
