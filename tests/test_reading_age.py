@@ -61,7 +61,7 @@ def every_public_page(app) -> dict[str, str]:
         for planned in plans:
             applicant = Applicant(app)
             applicant.get(page_url(scheme.first, scheme.slug))
-            for slug, forms in planned:
+            for _slug, forms in planned:
                 pages.setdefault(applicant.path, applicant.page.html)
                 for number, data in enumerate(forms):
                     if number < len(forms) - 1 and not applicant.path.endswith("/add"):
