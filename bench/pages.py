@@ -230,6 +230,7 @@ def wrk(
     once: bool = False,
     expect: int = 200,
     location: str = "",
+    connections: int = WRK_CONNECTIONS,
     log: Path,
 ) -> dict:
     """One wrk run; what its done() hook printed, as a dict."""
@@ -250,7 +251,7 @@ def wrk(
     command = [
         "wrk",
         f"-t{WRK_THREADS}",
-        f"-c{WRK_CONNECTIONS}",
+        f"-c{connections}",
         f"-d{seconds:g}s",
         f"--timeout={WRK_TIMEOUT}s",
         "-s",

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError
 
-from portal import applications, clock
+from portal import applications, clock, page_cache
 from portal.extensions import db
 from portal.journeys.engine import CHECK, Collection, Page, Scheme, Stop
 from portal.journeys.fields import ChoiceAnswer
@@ -78,34 +78,46 @@ def build_form(scheme: Scheme, form_class, answers: dict, stored: dict | None, f
     return form_class(formdata=formdata, data=stored or {}, context=scheme.context(answers))
 
 
-def render_page(scheme: Scheme, page: Page, form, state, *, notice=None, **extra):
-    return render_template(
-        page.template,
-        scheme=scheme,
-        page=page,
-        form=form,
-        title=page.title,
-        caption=page.section_title(state.answers),
-        back_link=back_url(scheme, page.slug, state.answers),
-        change=in_change_mode(),
-        errors=form.error_list(),
-        notice=notice,
-        seconds_left=drafts.seconds_left(state),
+def render_page(scheme: Scheme, page: Page, form, state, *, notice=None, blank=False, **extra):
+    """A question page. A `blank` one (shown before it has an answer, without
+    errors) is the same for everyone with the same words, so it is rendered
+    once and kept (portal/page_cache.py), keyed by what its words and links
+    depend on; it holds no answer."""
+    context = {
+        "scheme": scheme,
+        "page": page,
+        "form": form,
+        "title": page.title,
+        "caption": page.section_title(state.answers),
+        "back_link": back_url(scheme, page.slug, state.answers),
+        "change": in_change_mode(),
+        "errors": form.error_list(),
+        "notice": notice,
         **extra,
-    )
+    }
+    seconds_left = drafts.seconds_left(state)
+    if blank and not context["errors"] and notice is None and not extra:
+        words = tuple(sorted((name, str(value)) for name, value in form.context.items()))
+        key = (scheme.slug, page.slug, context["caption"], context["back_link"], words)
+        key += (context["change"],)
+        return page_cache.render(page.template, key, seconds_left=seconds_left, **context)
+    return render_template(page.template, seconds_left=seconds_left, **context)
 
 
 @bp.get("/apply/<scheme_slug>")
 def start(scheme_slug: str):
     scheme = get_scheme(scheme_slug)
-    return render_template(scheme.start_template, scheme=scheme)
+    return page_cache.render(scheme.start_template, (scheme.slug,), scheme=scheme)
 
 
 @bp.get("/apply/<scheme_slug>/before-you-start")
 def before_you_start(scheme_slug: str):
     scheme = get_scheme(scheme_slug)
-    return render_template(
-        "public/before_you_start.html", scheme=scheme, first_url=page_url(scheme, scheme.first)
+    return page_cache.render(
+        "public/before_you_start.html",
+        (scheme.slug,),
+        scheme=scheme,
+        first_url=page_url(scheme, scheme.first),
     )
 
 
@@ -146,7 +158,8 @@ def question_page(scheme: Scheme, page: Page, state: drafts.DraftState):
     if state.status == "active":
         drafts.touch(state)
     db.session.commit()
-    return render_page(scheme, page, form, state)
+    blank = request.method == "GET" and page.slug not in answers
+    return render_page(scheme, page, form, state, blank=blank)
 
 
 def measure_shown(scheme: Scheme, slug: str, state: drafts.DraftState) -> None:
@@ -321,4 +334,4 @@ def extend():
 @bp.get("/answers-deleted")
 def answers_deleted():
     minutes = current_app.config["DRAFT_IDLE_MINUTES"]
-    return render_template("public/answers_deleted.html", minutes=minutes)
+    return page_cache.render("public/answers_deleted.html", minutes=minutes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
-from portal import applications
+from portal import applications, page_cache
 from portal.extensions import db
 from portal.force import current_force
 from portal.journeys.fields import ChoiceAnswer
@@ -59,9 +59,11 @@ def index():
             drafts.carry(SCHEMES[slug], *carried)
             db.session.commit()
         return redirect(url_for("public.start", scheme_slug=slug), code=303)
-    return render_template(
-        "public/index.html", form=form, errors=form.error_list(), schemes=SCHEMES
-    )
+    if form.error_list():
+        return render_template(
+            "public/index.html", form=form, errors=form.error_list(), schemes=SCHEMES
+        )
+    return page_cache.render("public/index.html", form=form, errors=[], schemes=SCHEMES)
 
 
 @bp.get("/exit")
@@ -93,7 +95,7 @@ INFORMATION_PAGES = {
 
 def information_page(name: str):
     def view():
-        return render_template(
+        return page_cache.render(
             INFORMATION_PAGES[name], minutes=current_app.config["DRAFT_IDLE_MINUTES"]
         )
 

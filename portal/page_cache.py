@@ -1,0 +1,61 @@
+"""Public pages rendered once and kept in memory, for the pages that are the
+same for everyone who opens them: the home page, start pages, information
+pages, and a question page not yet answered (its words depend only on the
+scheme and who the application is for). The CSRF token, the script nonce and
+the seconds left are the only parts of such a page that differ between
+requests: they are rendered as markers and put in at each request.
+
+Nothing an applicant typed is ever rendered into a cached page: callers pass
+only words, links and flags (the key says which), never answers. Each app has
+its own cache (app.extensions), emptied when the app starts; a cached page is
+keyed by its template, its language and the caller's key, so a new
+deployment, a changed setting or another language renders afresh.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from .security import csp_nonce
+
+# Private-use characters: never in the service's own words, and not escaped.
+CSRF = "\ue000csrf\ue000"
+NONCE = "\ue000nonce\ue000"
+SECONDS = "\ue000seconds\ue000"
+# More keys than the pages there are means a caller put something per-person
+# in its key: stop caching rather than grow.
+LIMIT = 5000
+
+
+def store() -> dict:
+    return current_app.extensions.setdefault("page_cache", {})
+
+
+def render(template: str, key: tuple = (), seconds_left: int | None = None, **context: Any) -> str:
+    """`template` rendered with `context`, from the cache when the same
+    template, language and key were rendered before. `context` must be the
+    same for every request with this key."""
+    if not current_app.config.get("PAGE_CACHE", True):
+        return render_template(template, seconds_left=seconds_left, **context)
+    cached = store().get(whole_key := (template, str(get_locale()), key))
+    if cached is None:
+        cached = render_template(
+            template,
+            csrf_token=lambda: Markup(CSRF),
+            csp_nonce=lambda: NONCE,
+            seconds_left=None if seconds_left is None else Markup(SECONDS),
+            **context,
+        )
+        if len(store()) < LIMIT:
+            store()[whole_key] = cached
+    page = cached.replace(NONCE, csp_nonce())
+    if CSRF in page:
+        page = page.replace(CSRF, generate_csrf())
+    if seconds_left is not None:
+        page = page.replace(SECONDS, str(seconds_left))
+    return page
