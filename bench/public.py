@@ -116,7 +116,9 @@ def measure_pages(url: str, log: Path) -> list[Row]:
     pages_file = Path(tempfile.mkdtemp()) / "pages.json"
     pages_file.write_text(json.dumps(captured))
     rows = []
-    with serve(url, log, workers=2, wsgi="bench.bare:app", env={"BARE_PAGES": str(pages_file)}) as bare:
+    with serve(
+        url, log, workers=2, wsgi="bench.bare:app", env={"BARE_PAGES": str(pages_file)}
+    ) as bare:
         for name, path, kind in PAGES:
             print(f"{name}: the bare app, the same bytes", flush=True)
             figures = measure(

@@ -14,6 +14,7 @@ deployment, a changed setting or another language renders afresh.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, render_template
@@ -40,8 +41,19 @@ def render(template: str, key: tuple = (), seconds_left: int | None = None, **co
     """`template` rendered with `context`, from the cache when the same
     template, language and key were rendered before. `context` must be the
     same for every request with this key."""
+    return render_lazily(template, key, lambda: context, seconds_left)
+
+
+def render_lazily(
+    template: str,
+    key: tuple,
+    context_of: Callable[[], dict],
+    seconds_left: int | None = None,
+) -> str:
+    """As render(), with the context made only when the page is not kept yet
+    (a question's form is then not built at all)."""
     if not current_app.config.get("PAGE_CACHE", True):
-        return render_template(template, seconds_left=seconds_left, **context)
+        return render_template(template, seconds_left=seconds_left, **context_of())
     cached = store().get(whole_key := (template, str(get_locale()), key))
     if cached is None:
         cached = render_template(
@@ -49,7 +61,7 @@ def render(template: str, key: tuple = (), seconds_left: int | None = None, **co
             csrf_token=lambda: Markup(CSRF),
             csp_nonce=lambda: NONCE,
             seconds_left=None if seconds_left is None else Markup(SECONDS),
-            **context,
+            **context_of(),
         )
         if len(store()) < LIMIT:
             store()[whole_key] = cached

@@ -203,3 +203,22 @@ def test_a_new_secret_key_with_the_old_one_as_fallback_keeps_drafts_going(app, m
     starting_again.client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
     starting_again.get(page_url("who-for"))
     assert starting_again.path == "/apply/right-to-ask"  # the start page: answers gone
+
+
+def test_a_page_view_starts_the_time_limit_again_without_a_write_each_time(
+    applicant, db_session, clock
+):
+    from portal.public.drafts import SEEN_EVERY
+
+    applicant.answer("immediate-danger", {"danger": "no"})
+    first = db_session.scalar(select(Draft.expires_at))
+    clock.advance(seconds=SEEN_EVERY.total_seconds() / 2)
+    applicant.get(page_url("who-for"))
+    db_session.expire_all()
+    assert db_session.scalar(select(Draft.expires_at)) == first  # a quick look: no write
+    clock.advance(seconds=SEEN_EVERY.total_seconds())
+    applicant.get(page_url("who-for"))
+    db_session.expire_all()
+    later = db_session.scalar(select(Draft.expires_at))
+    assert later > first  # a view after a while: the full time again from now
+    assert later - first >= SEEN_EVERY

@@ -88,12 +88,11 @@ def test_server_errors_show_a_reference_and_have_safe_headers(app, make_app):
 
 
 def test_session_cookie_flags(applicant):
-    applicant.answer("immediate-danger", {"danger": "no"})
-    header = next(
-        h
-        for h in applicant.client.get(page_url("who-for")).headers.getlist("Set-Cookie")
-        if h.startswith("portal_session=")
+    applicant.get(page_url("immediate-danger"))
+    saved = applicant.client.post(
+        page_url("immediate-danger"), data={"csrf_token": applicant.csrf_token(), "danger": "no"}
     )
+    header = next(h for h in saved.headers.getlist("Set-Cookie") if h.startswith("portal_session="))
     assert "HttpOnly" in header and "SameSite=Lax" in header
 
 

@@ -123,6 +123,19 @@ def carry(scheme: Scheme, slug: str, data: dict) -> None:
     save(state, slug, {**data, CARRIED: True})
 
 
+# A page shown counts as activity, but writing the draft on every page view
+# would make every read a write: a view within this long of the last activity
+# leaves the time limit as it was (at most this much earlier than exact).
+SEEN_EVERY = timedelta(seconds=30)
+
+
+def seen(state: DraftState) -> None:
+    """A page of the draft shown: its time limit starts again."""
+    last = clock.as_utc(state.draft.last_active_at)
+    if clock.utcnow() - last >= SEEN_EVERY or not session.get("expires"):
+        touch(state)
+
+
 def touch(state: DraftState) -> None:
     applications.touch(state.draft, now=clock.utcnow(), idle=idle_period())
     remember(state.token, state.draft)

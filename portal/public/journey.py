@@ -78,12 +78,8 @@ def build_form(scheme: Scheme, form_class, answers: dict, stored: dict | None, f
     return form_class(formdata=formdata, data=stored or {}, context=scheme.context(answers))
 
 
-def render_page(scheme: Scheme, page: Page, form, state, *, notice=None, blank=False, **extra):
-    """A question page. A `blank` one (shown before it has an answer, without
-    errors) is the same for everyone with the same words, so it is rendered
-    once and kept (portal/page_cache.py), keyed by what its words and links
-    depend on; it holds no answer."""
-    context = {
+def page_context(scheme: Scheme, page: Page, form, state, *, notice=None, **extra) -> dict:
+    return {
         "scheme": scheme,
         "page": page,
         "form": form,
@@ -95,13 +91,34 @@ def render_page(scheme: Scheme, page: Page, form, state, *, notice=None, blank=F
         "notice": notice,
         **extra,
     }
-    seconds_left = drafts.seconds_left(state)
-    if blank and not context["errors"] and notice is None and not extra:
-        words = tuple(sorted((name, str(value)) for name, value in form.context.items()))
-        key = (scheme.slug, page.slug, context["caption"], context["back_link"], words)
-        key += (context["change"],)
-        return page_cache.render(page.template, key, seconds_left=seconds_left, **context)
-    return render_template(page.template, seconds_left=seconds_left, **context)
+
+
+def render_page(scheme: Scheme, page: Page, form, state, *, notice=None, **extra):
+    context = page_context(scheme, page, form, state, notice=notice, **extra)
+    return render_template(page.template, seconds_left=drafts.seconds_left(state), **context)
+
+
+def blank_page(scheme: Scheme, page: Page, state: drafts.DraftState) -> str:
+    """A question page before it has an answer: the same for everyone whose
+    application gives it the same words, so it is rendered once and kept
+    (portal/page_cache.py), keyed by what its words and links depend on. It
+    holds no answer; its form is built only to render it the first time."""
+    answers = state.answers
+    words = scheme.context(answers)
+    key = (
+        scheme.slug,
+        page.slug,
+        page.section_title(answers),
+        back_url(scheme, page.slug, answers),
+        in_change_mode(),
+        tuple(sorted((name, str(value)) for name, value in words.items())),
+    )
+    return page_cache.render_lazily(
+        page.template,
+        key,
+        lambda: page_context(scheme, page, build_form(scheme, page.form, answers, None), state),
+        seconds_left=drafts.seconds_left(state),
+    )
 
 
 @bp.get("/apply/<scheme_slug>")
@@ -147,19 +164,28 @@ def question(scheme_slug: str, slug: str):
 
 def question_page(scheme: Scheme, page: Page, state: drafts.DraftState):
     answers = state.answers
-    formdata = request.form if request.method == "POST" else None
-    form = build_form(scheme, page.form, answers, answers.get(page.slug), formdata)
-    if request.method == "POST" and form.validate():
+    if request.method == "GET":
+        measure_shown(scheme, page.slug, state)
+        if state.status == "active":
+            drafts.seen(state)
+        if page.slug in answers:
+            form = build_form(scheme, page.form, answers, answers[page.slug])
+            shown = render_page(scheme, page, form, state)
+        else:
+            shown = blank_page(scheme, page, state)
+        db.session.commit()  # after rendering, which reads the draft once more
+        return shown
+    form = build_form(scheme, page.form, answers, answers.get(page.slug), request.form)
+    if form.validate():
         state = save_answers(scheme, page.slug, state, form.answers())
         return redirect(after_save_url(scheme, page, state.draft.answers))
-    if request.method == "POST":
-        measure_errors(scheme, page.slug, form, state)
+    measure_errors(scheme, page.slug, form, state)
     measure_shown(scheme, page.slug, state)
     if state.status == "active":
         drafts.touch(state)
+    shown = render_page(scheme, page, form, state)
     db.session.commit()
-    blank = request.method == "GET" and page.slug not in answers
-    return render_page(scheme, page, form, state, blank=blank)
+    return shown
 
 
 def measure_shown(scheme: Scheme, slug: str, state: drafts.DraftState) -> None:
@@ -236,9 +262,10 @@ def check_answers(scheme_slug: str):
     if request.method == "POST":
         return send_application(scheme, state)
     analytics.once(state.draft, "reached", scheme.slug, page=CHECK)
-    drafts.touch(state)
+    drafts.seen(state)
+    shown = render_check_answers(scheme, state)
     db.session.commit()
-    return render_check_answers(scheme, state)
+    return shown
 
 
 def render_check_answers(scheme: Scheme, state: drafts.DraftState, notice=None):
