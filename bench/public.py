@@ -142,7 +142,7 @@ PARTS = [
     ("CSRF (check, make a token)", "flask_wtf/csrf.py", "generate_csrf"),
     ("Rate limiter", "flask_limiter/_extension.py", "_check_request_limit"),
     ("Templates (rendering)", "flask/templating.py", "_render"),
-    ("Page cache (portal/page_cache.py)", "portal/page_cache.py", "render"),
+    ("Page cache (portal/page_cache.py)", "portal/page_cache.py", "render_lazily"),
 ]
 
 

@@ -28,7 +28,7 @@ from .security import csp_nonce
 CSRF = "\ue000csrf\ue000"
 NONCE = "\ue000nonce\ue000"
 SECONDS = "\ue000seconds\ue000"
-CSRF_MARK = Markup(CSRF)  # noqa: S704  # nosec B704  (a fixed marker of ours)
+CSRF_MARK = Markup(CSRF)  # noqa: S704  # nosec B704
 SECONDS_MARK = Markup(SECONDS)  # noqa: S704  # nosec B704
 # More keys than the pages there are means a caller put something per-person
 # in its key: stop caching rather than grow.

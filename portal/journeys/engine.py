@@ -167,11 +167,13 @@ class Scheme:
         """The pages the applicant goes through with these answers, up to and
         including the first one not yet answered (or a stop page)."""
         visited: list[Page | Stop] = []
+        seen: set[str] = set()  # slugs: comparing the pages themselves compares every field
         slug = self.first
         while slug != CHECK:
             page = self.by_slug[slug]
-            if page in visited:
+            if slug in seen:
                 raise ValueError(f"{self.slug}: the journey loops back to {slug}")
+            seen.add(slug)
             visited.append(page)
             if not page.is_answered(answers):
                 break

@@ -50,20 +50,24 @@ SCHEME_FOR = {
 def index():
     """Which scheme? Plain words lead to the right start page, or to the right
     places for what this service does not do."""
-    form = WhichSchemeForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        if form.worry.data == "none":
-            return redirect(url_for("public.other_needs"), code=303)
-        slug, carried = SCHEME_FOR[form.worry.data]
-        if carried is not None:
-            drafts.carry(SCHEMES[slug], *carried)
-            db.session.commit()
-        return redirect(url_for("public.start", scheme_slug=slug), code=303)
-    if form.error_list():
+    if request.method == "GET":
+        return page_cache.render_lazily(
+            "public/index.html",
+            (),
+            lambda: {"form": WhichSchemeForm(formdata=None), "errors": [], "schemes": SCHEMES},
+        )
+    form = WhichSchemeForm(formdata=request.form)
+    if not form.validate():
         return render_template(
             "public/index.html", form=form, errors=form.error_list(), schemes=SCHEMES
         )
-    return page_cache.render("public/index.html", form=form, errors=[], schemes=SCHEMES)
+    if form.worry.data == "none":
+        return redirect(url_for("public.other_needs"), code=303)
+    slug, carried = SCHEME_FOR[form.worry.data]
+    if carried is not None:
+        drafts.carry(SCHEMES[slug], *carried)
+        db.session.commit()
+    return redirect(url_for("public.start", scheme_slug=slug), code=303)
 
 
 @bp.get("/exit")
