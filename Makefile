@@ -66,7 +66,8 @@ wrk:
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
 
 # Benchmarks: figures, not assertions, on SQLite and then PostgreSQL (a throwaway database on
-# BENCH_POSTGRES's server; the one it names is never touched). bench/pages.py writes its
+# BENCH_POSTGRES's server; the one it names is never touched). bench/pages.py and
+# bench/public.py (the public pages with 16 connections, against a bare Flask app) write their
 # figures into docs/benchmarks.md. Sizes: BENCH_CASES, BENCH_APPLICATIONS, BENCH_SUBMISSIONS,
 # BENCH_SECONDS (per page); bench/load.py: BENCH_APPLICANTS, BENCH_LOAD_SECONDS. All four run
 # even when one fails (an invalid figure, a lost application); then the target fails.
@@ -76,6 +77,9 @@ bench: setup wrk
 	echo "== bench/pages.py on SQLite"; $(BIN)/python bench/pages.py || status=1; \
 	echo "== bench/pages.py on PostgreSQL"; \
 	BENCH_DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/python bench/pages.py || status=1; \
+	echo "== bench/public.py on SQLite"; $(BIN)/python bench/public.py || status=1; \
+	echo "== bench/public.py on PostgreSQL"; \
+	BENCH_DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/python bench/public.py || status=1; \
 	echo "== bench/load.py on SQLite"; $(BIN)/python bench/load.py || status=1; \
 	echo "== bench/load.py on PostgreSQL"; \
 	BENCH_DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/python bench/load.py || status=1; \
