@@ -157,6 +157,15 @@ class ConcernDetailsForm(QuestionForm):
 # Branching.
 
 
+@branch("other-force", "your-name", "person-knows")
+def after_area(answers):
+    """Outside the force's area: another force. Inside it, someone applying
+    for another person says next how that person can be reached."""
+    if answer(answers, "area", "area") == "elsewhere":
+        return "other-force"
+    return "your-name" if for_self(answers) else "person-knows"
+
+
 @branch("under-16", "your-address")
 def after_date_of_birth(answers):
     born = date.fromisoformat(answer(answers, "your-date-of-birth", "date_of_birth"))
@@ -245,9 +254,10 @@ SCHEME = Scheme(
             PersonAtRiskForm,
             "relationship-to-person",
             AT_RISK,
-            heading=_l("About the person at risk"),
+            heading=_l("What is their name and age?"),
         ),
-        Page("relationship-to-person", TITLE, RelationshipToPersonForm, "person-knows", AT_RISK),
+        Page("relationship-to-person", TITLE, RelationshipToPersonForm, "area", AT_RISK),
+        Page("area", TITLE, common.AreaForm, after_area, about_at_risk),
         Page("person-knows", TITLE, PersonKnowsForm, "contact-at-risk", AT_RISK_CONTACT),
         Page(
             "contact-at-risk",
@@ -258,7 +268,7 @@ SCHEME = Scheme(
                 "contact",
                 equals="yes",
                 then="at-risk-safe-contact",
-                otherwise="area",
+                otherwise="your-name",
             ),
             AT_RISK_CONTACT,
         ),
@@ -284,8 +294,7 @@ SCHEME = Scheme(
             "at-risk-say-police",
             AT_RISK_CONTACT,
         ),
-        Page("at-risk-say-police", TITLE, common.AtRiskSayPoliceForm, "area", AT_RISK_CONTACT),
-        Page("area", TITLE, common.AreaForm, common.area_branch("your-name"), about_at_risk),
+        Page("at-risk-say-police", TITLE, common.AtRiskSayPoliceForm, "your-name", AT_RISK_CONTACT),
         Page("your-name", TITLE, common.ApplicantNameForm, "your-date-of-birth", ABOUT_YOU),
         Page(
             "your-date-of-birth",
