@@ -71,3 +71,31 @@ def test_the_timeout_warning_counts_from_this_drafts_time_left(app):
         assert app.config["DRAFT_IDLE_MINUTES"] * 60 - 5 <= seconds
         assert seconds <= app.config["DRAFT_IDLE_MINUTES"] * 60
         assert "\ue000" not in applicant.page.html
+
+
+def test_pages_that_need_no_database_do_not_touch_it(app):
+    from sqlalchemy import event
+
+    from portal.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    needless = ["/", "/other-needs", "/safety", "/cookies", "/privacy", "/accessibility"]
+    needless += ["/contact", "/answers-deleted"]
+    needless += [f"/apply/{slug}" for slug in ("right-to-ask", "right-to-know", "child-protection")]
+    needless += [url + "/before-you-start" for url in needless if url.startswith("/apply/")]
+    client = app.test_client()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for url in needless:
+            for _ in range(2):  # rendered, then kept
+                statements.clear()
+                assert client.get(url).status_code == 200
+                assert statements == [], f"{url} ran {statements}"
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
