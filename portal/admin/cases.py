@@ -4,8 +4,6 @@ keyed in by staff from a phone call or a front counter."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Response, abort, redirect, render_template, request, session, url_for
@@ -13,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import applications, audit, clock
+from portal import applications, audit, clock, spreadsheet
 from portal.casework import engine, facts, queries
 from portal.casework.outcomes import RISK_LEVELS
 from portal.casework.stages import DEADLINES, STAGES, STATUS_LABELS
@@ -371,19 +369,12 @@ def queue_export():
     cases, _total = queries.queue(page=1)
     audit.record("queue_exported", actor=current_user, format="csv", rows=len(cases))
     db.session.commit()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*QUEUE_COLUMNS, "assigned_to"])
-    for case in cases:
-        writer.writerow(
-            [getattr(case, name) for name in QUEUE_COLUMNS]
-            + [case.assigned_to.email if case.assigned_to else ""]
-        )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="open-cases.csv"'},
+    rows = (
+        [getattr(case, name) for name in QUEUE_COLUMNS]
+        + [case.assigned_to.email if case.assigned_to else ""]
+        for case in cases
     )
+    return spreadsheet.csv_response([*QUEUE_COLUMNS, "assigned_to"], rows, "open-cases")
 
 
 @bp.route("/cases/key-in", methods=["GET", "POST"])

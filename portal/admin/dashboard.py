@@ -6,8 +6,6 @@ stats/suppression.py (monthly cells randomly rounded to multiples of 5)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,7 +13,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal import clock, deadlines
+from portal import clock, deadlines, spreadsheet
 from portal.casework.outcomes import DISCLOSURE_OUTCOMES, LATE_CATEGORIES, OUTCOME_LABELS
 from portal.casework.stages import DEADLINES
 from portal.extensions import db
@@ -845,15 +843,7 @@ def statistics():
 
 
 def csv_response(table: Table, filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-    )
+    return spreadsheet.csv_response(table.columns, table.rows, filename)
 
 
 @bp.get("/statistics/<name>.csv")
