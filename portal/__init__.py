@@ -50,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=os.path.join(ROOT, "templates"),
     )
     load_settings(app, config or {})
+    from .ids import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)

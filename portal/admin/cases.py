@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import applications, audit, clock, spreadsheet
+from portal import applications, audit, clock, ids, spreadsheet
 from portal.casework import engine, facts, queries
 from portal.casework.outcomes import RISK_LEVELS
 from portal.casework.stages import DEADLINES, STAGES, STATUS_LABELS
@@ -49,8 +49,10 @@ def scheme_options() -> list[tuple[str, str]]:
 @caseworkers
 def case_queue():
     args = request.args
-    page = max(1, args.get("page", 1, type=int) or 1)
-    officer = args.get("officer", type=int) if current_user.role == Role.SUPERVISOR.value else None
+    page = args.get("page", 1, type=ids.page_number)
+    officer = (
+        args.get("officer", type=ids.row_id) if current_user.role == Role.SUPERVISOR.value else None
+    )
     filters = {
         "scheme": args.get("scheme") or None,
         "stage": args.get("stage") or None,

@@ -7,7 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import audit
+from portal import audit, ids
 from portal.extensions import db
 from portal.models import Role
 
@@ -191,7 +191,7 @@ def staff_trail():
     """Sign-ins, refusals and account changes, newest first: by kind and by
     person (as the one acting or the one acted on)."""
     kind = request.args.get("kind") if request.args.get("kind") in TRAIL else None
-    person = request.args.get("person", type=int)
+    person = request.args.get("person", type=ids.row_id)
     every = tuple(action for _label, group in TRAIL.values() for action in group)
     actions = TRAIL[kind][1] if kind else every
     everyone = accounts.list_staff()
