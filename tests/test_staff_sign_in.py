@@ -78,6 +78,27 @@ def test_an_unknown_email_and_a_wrong_password_look_the_same(app, officer):
     assert "nobody" not in str(events[0].detail)
 
 
+def test_an_unknown_email_costs_the_same_argon2_work_as_a_wrong_password(app, officer, monkeypatch):
+    """The time a refusal takes is argon2's: an unknown address does the same
+    work as a real one (one verification, no hashing), so timing cannot tell
+    which addresses have accounts."""
+    browser = StaffBrowser(app, officer)
+    browser.password_step(email="warm-up@example.police.uk")  # the dummy hash is made once
+    work: list[str] = []
+    for name in ("hash", "verify"):
+        original = getattr(PasswordHasher, name)
+
+        def counted(self, *args, _name=name, _original=original, **kwargs):
+            work.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(PasswordHasher, name, counted)
+    browser.password_step(email="nobody@example.police.uk")
+    unknown, work[:] = list(work), []
+    browser.password_step(password="not the password at all")
+    assert unknown == work == ["verify"]
+
+
 def test_repeated_failures_lock_the_account_for_a_while(app, officer, clock):
     browser = StaffBrowser(app, officer)
     marker = audit_marker(app)

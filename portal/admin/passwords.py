@@ -43,7 +43,9 @@ def verify(password_hash: str | None, password: str) -> bool:
     ph = hasher()
     if password_hash is None:
         key = (ph.time_cost, ph.memory_cost, ph.parallelism)
-        password_hash = _DUMMY.setdefault(key, ph.hash("an account that does not exist"))
+        if key not in _DUMMY:  # made once: hashing on every refusal took twice as long
+            _DUMMY[key] = ph.hash("an account that does not exist")
+        password_hash = _DUMMY[key]
         with contextlib.suppress(VerificationError):
             ph.verify(password_hash, password)
         return False
