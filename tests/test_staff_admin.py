@@ -295,3 +295,28 @@ def test_times_show_in_local_time(app, admin_browser, clock):
     html = admin_browser.client.get("/admin/staff").get_data(as_text=True)
     local = clock.now.astimezone(ZoneInfo("Europe/London"))
     assert local.strftime("%-d %b %Y, %H:%M") in html  # the administrator's own sign-in
+
+
+def test_disabling_an_account_voids_its_unused_setup_link(app, admin_browser, clock):
+    path = setup_path(invite(admin_browser))
+    with app.app_context():
+        invited = db.session.scalars(select(Staff).where(Staff.name == "Nia New")).one()
+    admin_browser.post(f"/admin/staff/{invited.id}/disable", {"reason": "Invited by mistake"})
+    assert StaffBrowser(app).client.get(path).status_code == 404
+    refused = StaffBrowser(app).post(path, {"password": PASSWORD}, token_from="/admin/sign-in")
+    assert refused.status_code == 404
+    admin_browser.post(f"/admin/staff/{invited.id}/enable", token_from="/admin/staff")
+    assert StaffBrowser(app).client.get(path).status_code == 404  # enabling does not revive it
+    with app.app_context():
+        assert db.session.get(Staff, invited.id).password_hash is None
+
+
+def test_a_reset_voids_the_link_before_it(app, admin_browser, clock):
+    first = setup_path(invite(admin_browser))
+    with app.app_context():
+        invited = db.session.scalars(select(Staff).where(Staff.name == "Nia New")).one()
+    second = setup_path(
+        admin_browser.post(f"/admin/staff/{invited.id}/reset", token_from="/admin/staff")
+    )
+    assert StaffBrowser(app).client.get(first).status_code == 404
+    assert StaffBrowser(app).client.get(second).status_code == 200

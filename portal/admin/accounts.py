@@ -90,10 +90,7 @@ def issue_setup_link(staff: Staff) -> str:
     earlier unused link stops working; the account cannot sign in until the
     new link is used."""
     now = clock.utcnow()
-    for old in db.session.scalars(
-        select(SetupToken).where(SetupToken.staff_id == staff.id, SetupToken.used_at.is_(None))
-    ):
-        old.used_at = now
+    void_setup_links(staff)
     token = secrets.token_urlsafe(32)
     hours = current_app.config["SETUP_LINK_HOURS"]
     db.session.add(
@@ -111,10 +108,25 @@ def issue_setup_link(staff: Staff) -> str:
     return token
 
 
+def void_setup_links(staff: Staff) -> int:
+    """Every unused set-up link of this account stops working (a new link, a
+    reset, or the account disabled); how many there were."""
+    now = clock.utcnow()
+    unused = db.session.scalars(
+        select(SetupToken).where(SetupToken.staff_id == staff.id, SetupToken.used_at.is_(None))
+    ).all()
+    for old in unused:
+        old.used_at = now
+    return len(unused)
+
+
 def find_setup_token(*, token: str) -> SetupToken | None:
-    """A setup link that has not been used and has not expired."""
+    """A setup link that has not been used, has not expired, and is for an
+    account that is not disabled."""
     row = db.session.get(SetupToken, token_key(token))
     if row is None or row.used_at is not None or as_utc(row.expires_at) <= clock.utcnow():
+        return None
+    if not row.staff.active:
         return None
     return row
 

@@ -132,11 +132,13 @@ def staff_disable(staff_id: int):
         else:
             staff.active = False
             ended = sessions.end_all(staff, "disabled")
+            voided = accounts.void_setup_links(staff)
             audit.record(
                 "staff_disabled",
                 actor=current_user,
                 target=staff,
                 sessions_ended=ended,
+                setup_links_voided=voided,
                 **audit.sealed_reason(form.reason.data),
             )
             db.session.commit()
