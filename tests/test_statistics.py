@@ -5,6 +5,7 @@ only."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -360,3 +361,22 @@ def test_the_comparison_says_when_there_is_nothing_to_compare(app, analyst):
         as_text=True
     )
     assert "Going on from each page" in both and "Not enough data yet" in both
+
+
+def test_satisfaction_counts_once_even_when_an_old_cookie_is_replayed(app):
+    applicant = Applicant(app)
+    complete(applicant, SELF)
+    applicant.post(page_url("check-your-answers"))
+    before = applicant.session_cookie()  # the cookie from before the survey was answered
+    applicant.post(page_url("confirmation"), {"score": "5"})
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    for score in ("1", "2"):
+        replay = app.test_client()
+        replay.set_cookie(cookie, before)
+        page = replay.get(page_url("confirmation")).get_data(as_text=True)
+        assert "Thank you for your feedback." in page
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        data = {"score": score, "csrf_token": token.group(1) if token else ""}
+        replay.post(page_url("confirmation"), data=data)
+    scores = [e.value for e in events(app) if e.kind == "satisfaction"]
+    assert scores == [5]

@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import lazy_gettext as _l
@@ -325,10 +324,14 @@ def confirmation(scheme_slug: str):
     state = drafts.load(scheme)
     if state.status != "submitted":
         return not_here(scheme, state)
+    given = analytics.was_counted(state.draft, "satisfaction")
     form = FeedbackForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and not session.get("feedback") and form.validate():
-        analytics.record("satisfaction", scheme.slug, value=int(form.score.data))
-        session["feedback"] = True
+    if request.method == "POST" and not given and form.validate():
+        # Once per application: the submitted draft remembers it (the cookie
+        # alone could be replayed from before the answer).
+        analytics.once(
+            state.draft, "satisfaction", scheme.slug, page="", value=int(form.score.data)
+        )
         db.session.commit()
         return redirect(
             url_for("public.confirmation", scheme_slug=scheme.slug) + "#feedback", code=303
@@ -338,7 +341,7 @@ def confirmation(scheme_slug: str):
         scheme=scheme,
         reference=state.draft.application.reference,
         feedback=form,
-        feedback_given=session.get("feedback"),
+        feedback_given=given,
         errors=form.error_list(),
     )
 

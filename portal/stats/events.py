@@ -90,11 +90,20 @@ def record(
         log.warning("Could not record a %s event (%s)", kind, type(error).__name__)
 
 
+def mark_of(kind: str, page: str = "", question: str = "") -> str:
+    return ":".join((kind, page, question))
+
+
+def was_counted(draft: Draft, kind: str, page: str = "", question: str = "") -> bool:
+    """Whether once() has counted this for the journey."""
+    return mark_of(kind, page, question) in (draft.counted or [])
+
+
 def once(draft: Draft, kind: str, scheme: str, *, page: str, question: str = "", **extra) -> None:
     """Count something once per journey (a page reached, a question got
     wrong): the draft remembers what it has been counted for, and forgets it
     with the draft."""
-    mark = ":".join((kind, page, question))
+    mark = mark_of(kind, page, question)
     counted = list(draft.counted or [])
     if mark in counted:
         return
