@@ -173,7 +173,9 @@ class ProductionConfig(Config):
     stops the app from starting, with every problem listed at once."""
 
     ENV_NAME = "production"
-    TRUSTED_PROXY_HOPS = 1  # behind one TLS-terminating proxy
+    # How many proxies add X-Forwarded-For: production must say (config_check), as
+    # trusting a hop that is not there lets clients choose their own address.
+    TRUSTED_PROXY_HOPS = 0
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-portal_session"
     HSTS = True

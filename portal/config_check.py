@@ -71,6 +71,12 @@ def production_problems(config: Mapping, environ: Mapping[str, str] = os.environ
         problems.append("HSTS is off: browsers could be sent to the portal over plain HTTP.")
     if config.get("WTF_CSRF_ENABLED") is False:
         problems.append("CSRF protection is off.")
+    if not str(environ.get("TRUSTED_PROXY_HOPS", "")).strip():
+        problems.append(
+            "TRUSTED_PROXY_HOPS is not set: set it to the number of proxies in front of the "
+            "portal that add X-Forwarded-For (0 if none). Trusting a hop that is not there "
+            "lets any client choose its own address, and so its own rate limits."
+        )
     problems += key_problems(config.get("ENCRYPTION_KEYS") or "", config.get("BLIND_INDEX_KEY"))
     url = str(config.get("DATABASE_URL") or "")
     if not url:

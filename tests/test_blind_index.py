@@ -182,6 +182,7 @@ def production_environment(monkeypatch, tmp_path, index_key: str) -> None:
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://portal@127.0.0.1:5432/portal")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
     monkeypatch.setenv("ENCRYPTION_KEYS", crypto.new_key_text("k1"))
     monkeypatch.setenv("BLIND_INDEX_KEY", index_key)
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))

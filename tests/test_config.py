@@ -62,6 +62,7 @@ def test_production_refuses_to_start_without_redis(monkeypatch, tmp_path):
 def test_production_cookies_and_headers(monkeypatch, tmp_path):
     with_keys(monkeypatch)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
     monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
     monkeypatch.setenv("DATABASE_URL", PRODUCTION_DATABASE)
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
@@ -130,6 +131,7 @@ def production_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
     monkeypatch.setenv("DATABASE_URL", PRODUCTION_DATABASE)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
 
@@ -204,3 +206,39 @@ def test_the_check_command_passes_safe_settings_and_lists_unsafe_ones(monkeypatc
     assert "SECRET_KEY is a known default" in failed.stdout
     assert "FLASK_DEBUG is set" in failed.stdout
     assert "Traceback" not in failed.stdout + failed.stderr
+
+
+@pytest.mark.parametrize("hops", ["0", "1", "2"])
+def test_production_trusts_exactly_the_proxies_it_is_told_of(monkeypatch, tmp_path, hops):
+    production_environment(monkeypatch, tmp_path)
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", hops)
+    app = create_app()
+    assert app.config["TRUSTED_PROXY_HOPS"] == int(hops)
+
+
+def test_production_will_not_guess_whether_a_proxy_is_in_front(monkeypatch, tmp_path):
+    production_environment(monkeypatch, tmp_path)
+    monkeypatch.delenv("TRUSTED_PROXY_HOPS")
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_HOPS is not set"):
+        create_app()
+
+
+def test_without_a_proxy_a_forged_forwarded_address_is_not_believed(monkeypatch, tmp_path):
+    production_environment(monkeypatch, tmp_path)
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "0")
+    app = create_app()
+    seen = {}
+
+    @app.get("/whoami-test")
+    def whoami():
+        from flask import request
+
+        seen["address"] = request.remote_addr
+        return ""
+
+    app.test_client().get(
+        "/whoami-test",
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert seen["address"] == "198.51.100.7"
