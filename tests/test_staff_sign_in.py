@@ -53,6 +53,28 @@ def test_a_code_works_only_once(app, officer, clock):
     assert "Enter the current 6-digit code" in response.get_data(as_text=True)
 
 
+def test_a_code_posted_from_two_sessions_at_once_signs_in_one(app, officer, clock, monkeypatch):
+    """Both sessions read the last used step before either writes it (as two
+    requests at the same moment would): the database lets one through."""
+    from portal.admin import totp
+
+    first, second = StaffBrowser(app, officer), StaffBrowser(app, officer)
+    first.password_step()
+    second.password_step()
+    code = first.code_for(clock.now)
+    read_before_either = totp.accept
+
+    def stale(secret, code, *, now, last_step):
+        return read_before_either(secret, code, now=now, last_step=None)
+
+    monkeypatch.setattr(totp, "accept", stale)
+    assert first.post("/admin/sign-in/code", {"code": code}).status_code == 302
+    refused = second.post("/admin/sign-in/code", {"code": code})
+    assert refused.status_code == 200
+    assert "Enter the current 6-digit code" in refused.get_data(as_text=True)
+    assert second.client.get("/admin/").status_code == 302  # not signed in
+
+
 @pytest.mark.parametrize(
     ("offset", "accepted"), [(-30, True), (30, True), (-60, False), (60, False)]
 )

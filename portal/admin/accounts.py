@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from portal import clock
 from portal.clock import as_utc
@@ -149,3 +149,21 @@ def record_failure(staff: Staff) -> bool:
 def clear_failures(staff: Staff) -> None:
     staff.failed_attempts = 0
     staff.locked_until = None
+
+
+def claim_code_step(staff: Staff, step: int) -> bool:
+    """Record a one-time code's time step as used, if no code of this step or
+    a later one has been: one conditional update, so of two sign-ins posting
+    the same code at once only one gets a row, whatever each read before."""
+    claimed = db.session.execute(
+        update(Staff)
+        .where(
+            Staff.id == staff.id,
+            or_(Staff.totp_last_step.is_(None), Staff.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed:
+        db.session.expire(staff, ["totp_last_step"])
+    return claimed == 1

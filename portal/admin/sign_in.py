@@ -105,8 +105,11 @@ def sign_in_code():
         step = totp.accept(
             staff.totp_secret, form.code.data, now=clock.utcnow(), last_step=staff.totp_last_step
         )
-        if step is not None and not accounts.is_locked(staff):
-            staff.totp_last_step = step
+        if (
+            step is not None
+            and not accounts.is_locked(staff)
+            and accounts.claim_code_step(staff, step)
+        ):
             return finish_sign_in(staff, session.get("pending_next"))
         refuse(staff, "code")
         form.code.errors = [str(WRONG_CODE)]
