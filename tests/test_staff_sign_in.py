@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pyotp
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -56,8 +57,9 @@ def test_a_code_works_only_once(app, officer, clock):
 def test_a_code_posted_from_two_sessions_at_once_signs_in_one(app, officer, clock, monkeypatch):
     """Both sessions read the last used step before either writes it (as two
     requests at the same moment would): the database lets one through."""
-    from portal.admin import totp
+    from portal.admin import sessions, totp
 
+    monkeypatch.setattr(sessions, "account_state", lambda staff: "read before either wrote")
     first, second = StaffBrowser(app, officer), StaffBrowser(app, officer)
     first.password_step()
     second.password_step()
@@ -73,6 +75,56 @@ def test_a_code_posted_from_two_sessions_at_once_signs_in_one(app, officer, cloc
     assert refused.status_code == 200
     assert "Enter the current 6-digit code" in refused.get_data(as_text=True)
     assert second.client.get("/admin/").status_code == 302  # not signed in
+
+
+def half_signed_in(app, officer) -> tuple[StaffBrowser, str]:
+    """A browser past the password step, and a copy of its cookie then."""
+    browser = StaffBrowser(app, officer)
+    browser.password_step()
+    cookie = browser.client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    return browser, cookie
+
+
+def replayed(app, cookie: str) -> StaffBrowser:
+    copy = StaffBrowser(app)
+    copy.client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    return copy
+
+
+def test_a_half_finished_sign_in_cannot_be_replayed_after_signing_in(app, officer, clock):
+    browser, cookie = half_signed_in(app, officer)
+    browser.post("/admin/sign-in/code", {"code": browser.code_for(clock.now)})
+    copy = replayed(app, cookie)
+    clock.advance(seconds=30)
+    response = copy.client.get("/admin/sign-in/code")
+    assert response.status_code == 302 and response.location.endswith("/admin/sign-in")
+
+
+@pytest.mark.parametrize("change", ["signed in elsewhere", "signed out", "disabled", "reset"])
+def test_a_half_finished_sign_in_ends_when_the_account_changes(app, officer, clock, change):
+    _browser, cookie = half_signed_in(app, officer)
+    other = StaffBrowser(app, officer)
+    clock.advance(seconds=31)
+    if change in ("signed in elsewhere", "signed out"):
+        other.sign_in(clock.now)
+        if change == "signed out":
+            clock.advance(seconds=1)
+            other.post("/admin/sign-out", token_from="/admin/")
+    else:
+        admin = StaffBrowser(
+            app, make_staff(app, Role.ADMINISTRATOR, email="ad@example.police.uk", name="Ad Min")
+        )
+        admin.sign_in(clock.now)
+        if change == "disabled":
+            admin.post(f"/admin/staff/{officer.id}/disable", {"reason": "Left"})
+        else:
+            admin.post(f"/admin/staff/{officer.id}/reset", token_from="/admin/staff")
+    copy = replayed(app, cookie)
+    clock.advance(seconds=31)
+    code = pyotp.TOTP(officer.totp_secret).at(clock.now)
+    response = copy.post("/admin/sign-in/code", {"code": code}, token_from="/admin/sign-in")
+    assert response.status_code == 302 and response.location.endswith("/admin/sign-in")
+    assert copy.client.get("/admin/").status_code == 302
 
 
 @pytest.mark.parametrize(

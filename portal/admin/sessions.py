@@ -5,11 +5,12 @@ ends every session at once."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from portal import audit, clock
 from portal.clock import as_utc
@@ -92,3 +93,27 @@ def live_sessions(staff: Staff) -> list[StaffSession]:
         StaffSession.staff_id == staff.id, StaffSession.ended_at.is_(None)
     )
     return list(db.session.scalars(query.order_by(StaffSession.created_at)))
+
+
+def account_state(staff: Staff) -> str:
+    """A fingerprint of what a half-finished sign-in (the password right, the
+    code still to come) depends on: it changes when the person signs in or
+    out anywhere, and when the account is disabled, reset or given another
+    role, so a copy of the half-signed-in cookie is worth nothing after any of
+    those."""
+    started, ended = db.session.execute(
+        select(func.max(StaffSession.created_at), func.max(StaffSession.ended_at)).where(
+            StaffSession.staff_id == staff.id
+        )
+    ).one()
+    parts = (
+        staff.id,
+        staff.role,
+        staff.active,
+        staff.totp_enabled,
+        staff.password_hash,
+        staff.last_sign_in_at and as_utc(staff.last_sign_in_at).isoformat(),
+        started and as_utc(started).isoformat(),
+        ended and as_utc(ended).isoformat(),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()

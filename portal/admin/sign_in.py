@@ -64,6 +64,7 @@ def sign_in():
             session["pending_at"] = int(clock.utcnow().timestamp())
             session["pending_next"] = safe_next(request.args.get("next"))
             db.session.commit()
+            session["pending_state"] = sessions.account_state(staff)
             return redirect(url_for("admin.sign_in_code"))
         refuse(staff, "password")
         form.email.errors = [str(WRONG_DETAILS)]
@@ -90,7 +91,11 @@ def pending_staff():
     if not staff_id or clock.utcnow().timestamp() - started > PENDING_SECONDS:
         return None
     staff = accounts.get(staff_id=staff_id)
-    return staff if staff and staff.active and staff.totp_enabled else None
+    if not (staff and staff.active and staff.totp_enabled):
+        return None
+    if session.get("pending_state") != sessions.account_state(staff):
+        return None  # signed in or out since, or the account changed
+    return staff
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
