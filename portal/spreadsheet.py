@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from flask import Response
+from flask import Response, current_app
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9,]*(\.[0-9]+)?%?")
@@ -41,6 +41,33 @@ def csv_text(header: Iterable, rows: Iterable[Iterable]) -> str:
 def csv_response(header: Iterable, rows: Iterable[Iterable], filename: str) -> Response:
     return Response(
         csv_text(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+    )
+
+
+def csv_stream(header: Iterable, rows_of: Callable[[], Iterable], filename: str) -> Response:
+    """As csv_response, written as the rows come, so an export of every case
+    never sits whole in memory. `rows_of` is called once the response is being
+    sent, in an application context of its own (the request's has ended by
+    then), and that context ends with the last row, or when the client goes."""
+    app = current_app._get_current_object()
+
+    def lines():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([safe_cell(cell) for cell in header])
+        with app.app_context():
+            for row in rows_of():
+                writer.writerow([safe_cell(cell) for cell in row])
+                if out.tell() > 64 * 1024:
+                    yield out.getvalue()
+                    out.seek(0)
+                    out.truncate()
+        yield out.getvalue()
+
+    return Response(
+        lines(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
     )
