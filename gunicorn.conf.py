@@ -48,14 +48,23 @@ access_log_format = "%(t)s %(m)s %(U)s %(s)s %(M)sms"
 
 class PortalLogger(Logger):
     """The access log without secrets in paths: a staff set-up link
-    (/admin/setup/<token>) is logged as /admin/setup/[token]."""
+    (/admin/setup/<token>) is logged as /admin/setup/[token]. Control
+    characters in the method or path (a %0A in a path is a new line once
+    decoded) are written escaped, so no request can add a line of its own."""
 
     SECRET_PATH = re.compile(r"^(/admin/setup/)[^/]+")
+    CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         atoms["U"] = self.SECRET_PATH.sub(r"\1[token]", atoms.get("U") or "-")
+        for key in ("U", "m"):
+            atoms[key] = escape_controls(str(atoms.get(key) or "-"))
         return atoms
+
+
+def escape_controls(text: str) -> str:
+    return PortalLogger.CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 logger_class = PortalLogger
