@@ -8,8 +8,9 @@ requests: they are rendered as markers and put in at each request.
 Nothing an applicant typed is ever rendered into a cached page: callers pass
 only words, links and flags (the key says which), never answers. Each app has
 its own cache (app.extensions), emptied when the app starts; a cached page is
-keyed by its template, its language and the caller's key, so a new
-deployment, a changed setting or another language renders afresh.
+keyed by its template, its language, the force's settings and the caller's
+key, so a new deployment, a changed setting or another language renders
+afresh.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from .force import current_force
 from .security import csp_nonce
 
 # Private-use characters: never in the service's own words, and not escaped.
@@ -56,7 +58,9 @@ def render_lazily(
     (a question's form is then not built at all)."""
     if not current_app.config.get("PAGE_CACHE", True):
         return render_template(template, seconds_left=seconds_left, **context_of())
-    cached = store().get(whole_key := (template, str(get_locale()), key))
+    # The force's settings are part of every page (a test may swap them).
+    whole_key = (template, str(get_locale()), id(current_force()), key)
+    cached = store().get(whole_key)
     if cached is None:
         cached = render_template(
             template,

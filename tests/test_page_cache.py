@@ -99,3 +99,12 @@ def test_pages_that_need_no_database_do_not_touch_it(app):
                 assert statements == [], f"{url} ran {statements}"
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_change_of_the_forces_settings_is_shown_at_once(app, monkeypatch):
+    from portal.force import Force
+
+    client = app.test_client()
+    assert "within 24 hours" in client.get("/apply/right-to-ask").get_data(as_text=True)
+    monkeypatch.setitem(app.extensions, "force", Force(triage_hours=48))
+    assert "within 48 hours" in client.get("/apply/right-to-ask").get_data(as_text=True)
