@@ -177,6 +177,30 @@ CASES = [
         "safe-contact",
         SELF,
         {"channels": ["phone"], "phone": "12345"},
+        [
+            "Enter the whole telephone number with its area code: a UK number has 10 or 11 "
+            "digits, like 01632 960 001"
+        ],
+    ),
+    (
+        "safe-contact",
+        SELF,
+        {"channels": ["phone"], "phone": "077009009821"},
+        ["Telephone number is too long: a UK number has 10 or 11 digits, like 07700 900 982"],
+    ),
+    (
+        "safe-contact",
+        SELF,
+        {"channels": ["phone"], "phone": "+999 1234 5678"},
+        [
+            "Enter a UK number, or start an international number with + and its country "
+            "code, like +44 808 157 0192"
+        ],
+    ),
+    (
+        "safe-contact",
+        SELF,
+        {"channels": ["phone"], "phone": "call me at home"},
         ["Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"],
     ),
     (
@@ -276,3 +300,23 @@ def test_an_address_needs_an_address(applicant):
     applicant.answer("previous-addresses", {"more": "yes"})
     page = applicant.post(applicant.path, {"address": ""})
     assert page.error_summary == ["Enter the address"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("07700 900 982", "07700 900982"),
+        ("01632 960 001", "01632 960001"),
+        ("+44 808 157 0192", "0808 157 0192"),
+        ("(0121) 626-5000", "0121 626 5000"),
+        ("+1 202 555 0143", "+1 202-555-0143"),
+    ],
+)
+def test_the_numbers_people_have_are_accepted(applicant, typed, kept):
+    """The examples the error message gives among them (they are Ofcom's
+    numbers for drama, which a strict check refuses)."""
+    reach(applicant, "safe-contact", SELF)
+    page = applicant.answer("safe-contact", {"channels": ["phone"], "phone": typed})
+    assert not page.error_summary, page.error_summary
+    check = applicant.get(page_url("safe-contact"))
+    assert check.value_of("phone") == kept

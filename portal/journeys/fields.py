@@ -137,6 +137,46 @@ class EmailAnswer(TextField):
         self.data = result.normalized
 
 
+PHONE_FORMAT = _l("Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+PHONE_PROBLEMS = {
+    phonenumbers.ValidationResult.TOO_SHORT: _l(
+        "Enter the whole telephone number with its area code: a UK number has 10 or 11 "
+        "digits, like 01632 960 001"
+    ),
+    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: _l(
+        "Enter the whole telephone number with its area code: a UK number has 10 or 11 "
+        "digits, like 01632 960 001"
+    ),
+    phonenumbers.ValidationResult.TOO_LONG: _l(
+        "Telephone number is too long: a UK number has 10 or 11 digits, like 07700 900 982"
+    ),
+    phonenumbers.ValidationResult.INVALID_LENGTH: _l(
+        "Telephone number is too long: a UK number has 10 or 11 digits, like 07700 900 982"
+    ),
+    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: _l(
+        "Enter a UK number, or start an international number with + and its country code, "
+        "like +44 808 157 0192"
+    ),
+}
+
+
+def phone_problem(text: str):
+    """What is wrong with a telephone answer, in words that say it (GOV.UK's
+    pattern), or None. Lenient: any number of the right length is taken, the
+    example numbers of the messages and new ranges included ("valid" in
+    phonenumbers' sense would refuse them)."""
+    try:
+        number = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException as error:
+        if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            return PHONE_PROBLEMS[phonenumbers.ValidationResult.INVALID_COUNTRY_CODE]
+        return PHONE_FORMAT
+    result = phonenumbers.is_possible_number_with_reason(number)
+    if result == phonenumbers.ValidationResult.IS_POSSIBLE:
+        return None
+    return PHONE_PROBLEMS.get(result, PHONE_FORMAT)
+
+
 class PhoneAnswer(TextField):
     def __init__(self, label, **kwargs):
         kwargs.setdefault("max_length", 30)
@@ -147,23 +187,11 @@ class PhoneAnswer(TextField):
     def post_validate(self, form, validation_stopped):
         if validation_stopped or not self.data:
             return
-        try:
-            number = phonenumbers.parse(self.data, "GB")
-        except phonenumbers.NumberParseException:
-            number = None
-        # Possible, not "valid": validity refuses new ranges and the drama
-        # numbers the message itself gives as examples (GOV.UK: validate leniently).
-        if number is None or (
-            phonenumbers.is_possible_number_with_reason(number)
-            != phonenumbers.ValidationResult.IS_POSSIBLE  # local only: no area code
-        ):
-            self.errors.append(
-                _l(
-                    "Enter a telephone number, like 01632 960 001, 07700 900 982 "
-                    "or +44 808 157 0192"
-                )
-            )
+        problem = phone_problem(self.data)
+        if problem is not None:
+            self.errors.append(problem)
             return
+        number = phonenumbers.parse(self.data, "GB")
         fmt = (
             phonenumbers.PhoneNumberFormat.NATIONAL
             if number.country_code == 44
