@@ -117,18 +117,14 @@ def test_sarahs_law_asks_for_the_description_its_start_page_promises(applicant):
 
     scheme = SCHEMES["child-protection"]
     with applicant.app.test_request_context():
-        labels = [
-            str(field.label.text)
+        fields = [
+            (str(field.label.text), str(field.description))
             for page in scheme.pages
-            if hasattr(page, "form") and page.form is not None
+            if getattr(page, "form", None) is not None
             for field in page.form(formdata=None, meta={"csrf": False}).answer_fields()
         ]
-        hints = [
-            str(field.description)
-            for page in scheme.pages
-            if hasattr(page, "form") and page.form is not None
-            for field in page.form(formdata=None, meta={"csrf": False}).answer_fields()
-        ]
+    labels = [label for label, _hint in fields]
+    hints = [hint for _label, hint in fields]
     assert any("Describe the person you are worried about" in label for label in labels)
     assert any("what they look like" in hint for hint in hints)
 

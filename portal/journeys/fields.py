@@ -138,25 +138,23 @@ class EmailAnswer(TextField):
 
 
 PHONE_FORMAT = _l("Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+PHONE_TOO_SHORT = _l(
+    "Enter the whole telephone number with its area code: a UK number has 10 or 11 "
+    "digits, like 01632 960 001"
+)
+PHONE_TOO_LONG = _l(
+    "Telephone number is too long: a UK number has 10 or 11 digits, like 07700 900 982"
+)
+PHONE_COUNTRY = _l(
+    "Enter a UK number, or start an international number with + and its country code, "
+    "like +44 808 157 0192"
+)
 PHONE_PROBLEMS = {
-    phonenumbers.ValidationResult.TOO_SHORT: _l(
-        "Enter the whole telephone number with its area code: a UK number has 10 or 11 "
-        "digits, like 01632 960 001"
-    ),
-    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: _l(
-        "Enter the whole telephone number with its area code: a UK number has 10 or 11 "
-        "digits, like 01632 960 001"
-    ),
-    phonenumbers.ValidationResult.TOO_LONG: _l(
-        "Telephone number is too long: a UK number has 10 or 11 digits, like 07700 900 982"
-    ),
-    phonenumbers.ValidationResult.INVALID_LENGTH: _l(
-        "Telephone number is too long: a UK number has 10 or 11 digits, like 07700 900 982"
-    ),
-    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: _l(
-        "Enter a UK number, or start an international number with + and its country code, "
-        "like +44 808 157 0192"
-    ),
+    phonenumbers.ValidationResult.TOO_SHORT: PHONE_TOO_SHORT,
+    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: PHONE_TOO_SHORT,
+    phonenumbers.ValidationResult.TOO_LONG: PHONE_TOO_LONG,
+    phonenumbers.ValidationResult.INVALID_LENGTH: PHONE_TOO_LONG,
+    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: PHONE_COUNTRY,
 }
 
 
@@ -169,7 +167,7 @@ def phone_problem(text: str):
         number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException as error:
         if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
-            return PHONE_PROBLEMS[phonenumbers.ValidationResult.INVALID_COUNTRY_CODE]
+            return PHONE_COUNTRY
         return PHONE_FORMAT
     result = phonenumbers.is_possible_number_with_reason(number)
     if result == phonenumbers.ValidationResult.IS_POSSIBLE:
