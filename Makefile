@@ -8,16 +8,35 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 ASSETS := static/build/assets.json
+LOCKS := requirements/bootstrap.txt requirements/lock.txt
+LINT_PATHS := portal tests migrations bench ops wsgi.py gunicorn.conf.py
+# The offline advisory snapshot that make advisories copies from (OSV format).
+ADVISORIES_DIR ?= ../shared/advisories
 
-.PHONY: setup run serve test audit check-config lint migrate messages clean chromium bench mutation
+.PHONY: setup run serve test audit audit-deps advisories lock check-config lint migrate messages clean chromium bench mutation
 
 setup: $(STAMP_PY) $(ASSETS) migrate chromium
 
-$(STAMP_PY): pyproject.toml
+# Python packages come from the lock only, every file checked against its hash: first pip and
+# setuptools (requirements/bootstrap.txt), then every package, direct and transitive
+# (requirements/lock.txt), built where needed with those same setuptools (no build isolation,
+# which would fetch unchecked build tools), then the project itself without dependencies.
+$(STAMP_PY): pyproject.toml $(LOCKS)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bootstrap.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-build-isolation -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Regenerate the locks from pyproject.toml's pins (runtime and dev) and requirements/bootstrap.in
+# (pip, setuptools). Versions already locked are kept; to move one on:
+# make lock LOCK_ARGS="--upgrade-package NAME" (or LOCK_ARGS=--upgrade for all). Then run
+# make advisories, so the audit knows every locked package.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: $(STAMP_PY)
+	$(PIP_COMPILE) -o requirements/bootstrap.txt requirements/bootstrap.in
+	$(PIP_COMPILE) --extra dev -o requirements/lock.txt pyproject.toml requirements/bootstrap.in
 
 $(STAMP_NPM): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
@@ -56,9 +75,20 @@ check-config: $(STAMP_PY)
 audit: $(STAMP_PY)
 	$(BIN)/bandit -q -r portal -ll
 
+# Known vulnerabilities in the locked packages and the environment's pip and setuptools, from
+# the advisories kept in ops/advisories/ (no network): any match fails unless it is accepted in
+# ops/advisories-allowed.toml. CI runs it.
+audit-deps: $(STAMP_PY)
+	$(BIN)/python ops/audit_deps.py check
+
+# Copy the advisories of every locked package from the snapshot in ADVISORIES_DIR into
+# ops/advisories/ (run after make lock, or when a newer snapshot arrives).
+advisories: $(STAMP_PY)
+	$(BIN)/python ops/audit_deps.py refresh $(ADVISORIES_DIR)
+
 lint: $(STAMP_PY)
-	$(BIN)/ruff check portal tests migrations bench wsgi.py gunicorn.conf.py
-	$(BIN)/ruff format --check portal tests migrations bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 # wrk, the load generator the page benchmarks drive (Debian's package), installed when missing.
 wrk:
