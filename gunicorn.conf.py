@@ -7,6 +7,8 @@ line, e.g. `--bind 127.0.0.1:8000`.
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
 import re
 
@@ -63,8 +65,48 @@ class PortalLogger(Logger):
         return atoms
 
 
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.addFilter(ScrubbedErrors())
+
+
 def escape_controls(text: str) -> str:
     return PortalLogger.CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+# Anything that looks like an address ("203.0.113.7", "2001:db8::1", with or
+# without a port) is checked as one and, if it is, replaced.
+ADDRESS_LIKE = re.compile(r"[0-9A-Fa-f]*[.:][0-9A-Fa-f.:]*[0-9A-Fa-f]")
+
+
+def without_addresses(text: str) -> str:
+    def replace(found: re.Match) -> str:
+        value = found.group()
+        for candidate in (value, value.rsplit(":", 1)[0]):
+            try:
+                ipaddress.ip_address(candidate)
+            except ValueError:
+                continue
+            return "[address]" + value[len(candidate) :]
+        return value
+
+    return ADDRESS_LIKE.sub(replace, text)
+
+
+class ScrubbedErrors(logging.Filter):
+    """gunicorn's own log lines ("Invalid request from ip=..."): no client
+    address, and what a request sent written with its control characters
+    escaped, so that it cannot start a line of its own. A traceback keeps its
+    lines but loses any address too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = escape_controls(without_addresses(record.getMessage()))
+        if record.exc_info:
+            trace = logging.Formatter().formatException(record.exc_info)
+            text += "\n" + without_addresses(trace)
+            record.exc_info = record.exc_text = None
+        record.msg, record.args = text, ()
+        return True
 
 
 logger_class = PortalLogger

@@ -121,6 +121,7 @@ def register_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, limiter
 
     db.init_app(app)
+    database.register_unit_of_work(app)
     # flask-sqlalchemy-lite also registers an async teardown for async sessions,
     # which Flask runs by starting a thread on every request (about 1 ms). The
     # portal has no async engine, so it goes.

@@ -15,8 +15,8 @@ drafts_cli = AppGroup("drafts", help="Applications in progress.")
 @drafts_cli.command("purge")
 def purge_command() -> None:
     """Delete every draft whose time limit has passed."""
+    from .drafts import purge_expired
     from .extensions import db
-    from .public.drafts import purge_expired
 
     count = purge_expired()
     db.session.commit()

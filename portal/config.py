@@ -148,6 +148,7 @@ class DevelopmentConfig(Config):
 class TestConfig(DevelopmentConfig):
     ENV_NAME = "test"
     TESTING = True
+    STRICT_COMMITS = True  # a second commit in one request raises (portal/database.py)
     # The suite posts hundreds of pages from one address; the rate-limit test sets its own.
     PUBLIC_RATE_LIMIT = "100000 per minute"
     # The OWASP minimum for argon2id keeps the suite quick; production is slower on purpose.

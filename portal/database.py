@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask
+from flask import Flask, current_app, g, has_request_context, request
 from flask.cli import AppGroup
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, orm, text
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -106,6 +106,54 @@ def revision_command(message: str) -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
+
+
+# A request commits at most once. The view commits its own work, once; guards
+# and loaders (a staff session's last activity, an access refusal's audit, an
+# expired draft deleted) only add to the session, and where the view commits
+# nothing, finish_request commits what they added as the response leaves. A
+# second commit in one request is a fault: with STRICT_COMMITS (the tests) it
+# raises, otherwise it is logged.
+
+
+class SecondCommit(RuntimeError):
+    pass
+
+
+@event.listens_for(orm.Session, "after_flush")
+def note_flush(session, _context) -> None:
+    if has_request_context():
+        g.written = True
+
+
+@event.listens_for(orm.Session, "after_commit")
+def count_commit(session) -> None:
+    if not has_request_context() or session.in_nested_transaction():
+        return  # a savepoint released is not a commit
+    g.commits = g.get("commits", 0) + 1
+    g.written = False
+    if g.commits > 1:
+        message = f"a second commit in one request ({request.endpoint})"
+        if current_app.config.get("STRICT_COMMITS"):
+            raise SecondCommit(message)
+        current_app.logger.error(message)
+
+
+def finish_request(response):
+    """The request's one commit, where the view made none: what guards and
+    loaders added. Nothing is committed for a response that failed."""
+    session = g.get("_sqlalchemy_sessions", {}).get("default")
+    if session is None or g.get("commits", 0):
+        return response
+    if response.status_code >= 500:
+        session.rollback()
+    elif g.get("written") or session.new or session.dirty or session.deleted:
+        session.commit()
+    return response
+
+
+def register_unit_of_work(app: Flask) -> None:
+    app.after_request(finish_request)
 
 
 def lift_statement_timeout(session) -> None:

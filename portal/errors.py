@@ -12,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from .security import UnreadableForm
+
 log = logging.getLogger(__name__)
 
 TEMPLATES = {
@@ -29,27 +31,33 @@ def http_error(error: HTTPException):
     return render_template(template, code=error.code), error.code
 
 
-def journey_page_again(notice: str):
-    """On a public form, the refused page again with the applicant's answers."""
-    if request.blueprint != "public" or request.method != "POST":
-        return None
-    from .public.journey import show_again
-
-    return show_again(notice)
-
-
 def csrf_error(error: CSRFError):
-    response = journey_page_again("csrf")
-    if response is not None:
-        return response
     return render_template("shared/errors/400.html", code=400, csrf=True), 400
 
 
+def unreadable(error: HTTPException):
+    return render_template("shared/errors/400.html", code=400, unreadable=True), 400
+
+
 def too_many(error: HTTPException):
-    response = journey_page_again("slow_down")
-    if response is not None:
-        return response, 429
     return render_template("shared/errors/429.html", code=429), 429
+
+
+def page_again_or(fallback, notice: str, status: int | None = None):
+    """For a blueprint whose refused posts can be shown again (the public
+    forms, which keep the applicant's answers): `show_again(notice)`, or the
+    app's own error page where it gives nothing."""
+
+    def register(show_again):
+        def handler(error):
+            response = show_again(notice) if request.method == "POST" else None
+            if response is None:
+                return fallback(error)
+            return response if status is None else (response, status)
+
+        return handler
+
+    return register
 
 
 def database_unavailable(error: Exception):
@@ -104,5 +112,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(PoolTimeout, database_unavailable)
     app.register_error_handler(429, too_many)
+    app.register_error_handler(UnreadableForm, unreadable)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(500, server_error)

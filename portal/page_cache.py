@@ -24,6 +24,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .force import current_force
+from .rendering import staff_keying_in
 from .security import csp_nonce
 
 # Private-use characters: never in the service's own words, and not escaped.
@@ -56,7 +57,7 @@ def render_lazily(
 ) -> str:
     """As render(), with the context made only when the page is not kept yet
     (a question's form is then not built at all)."""
-    if not current_app.config.get("PAGE_CACHE", True):
+    if not current_app.config.get("PAGE_CACHE", True) or staff_keying_in():
         return render_template(template, seconds_left=seconds_left, **context_of())
     # The force's settings are part of every page (a test may swap them).
     whole_key = (template, str(get_locale()), id(current_force()), key)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from datetime import timedelta
 
-from flask import Flask, render_template
+from flask import Flask, render_template, session
 from flask_babel import format_datetime
 from markupsafe import Markup, escape
 
@@ -71,10 +71,17 @@ def datetime_local(moment) -> str:
     return format_datetime(as_utc(moment), "d MMM y, HH:mm")
 
 
+def staff_keying_in() -> bool:
+    """Whether this browser is signed in to the back office (on a public page:
+    a member of staff keying in an application). Read from the session's own
+    key, so a public page loads no staff account for it."""
+    return "_user_id" in session
+
+
 def staff_seconds_left() -> int:
     from flask_login import current_user
 
-    from .admin import sessions
+    from . import staff_sessions as sessions
 
     return sessions.seconds_left(current_user.session_token)
 
@@ -105,6 +112,7 @@ def register(app: Flask) -> None:
         combine=lambda a, b: {**a, **b},
     )
     app.jinja_env.globals["staff_seconds_left"] = staff_seconds_left
+    app.jinja_env.globals["staff_keying_in"] = staff_keying_in
     app.jinja_env.globals["contact_sections"] = {
         "applicant": common.CONTACT,
         "at_risk": common.AT_RISK_CONTACT,

@@ -1,6 +1,6 @@
 """Retention: nothing is kept longer than the force's rules allow.
 
-- Drafts go when their time limit passes (see public/drafts.py).
+- Drafts go when their time limit passes (see drafts.py).
 - A closed case's personal data is erased once it has been closed for
   RETENTION_CASE_YEARS (default 6, the police records-management review
   point): the answers and what each stage recorded, which holds every reason
@@ -79,7 +79,7 @@ def delete_old_events() -> int:
 
 
 def run() -> dict[str, int]:
-    from portal.public.drafts import purge_expired
+    from portal.drafts import purge_expired
 
     drafts = purge_expired()
     db.session.commit()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import BadRequest
 
 
 def csp_nonce() -> str:
@@ -46,7 +48,29 @@ def set_security_headers(response: Response, hsts: bool) -> Response:
     return response
 
 
+class UnreadableForm(BadRequest):
+    """A form post whose text is not UTF-8: refused whole, rather than saved
+    with characters replaced or percent signs kept as typed."""
+
+    description = "The form's text could not be read."
+
+
+def check_form_text() -> None:
+    """Before any view: a form post's names and values must be UTF-8."""
+    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+        return
+    raw = request.get_data(cache=True)  # the form is then parsed from this copy
+    try:
+        for field in raw.split(b"&"):
+            for part in field.split(b"=", 1):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableForm() from None
+
+
 def register(app: Flask) -> None:
     hsts = app.config["HSTS"]
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # First of all, before the CSRF check reads the form.
+    app.before_request_funcs.setdefault(None, []).insert(0, check_form_text)
     app.after_request(lambda response: set_security_headers(response, hsts))

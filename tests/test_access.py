@@ -41,6 +41,7 @@ ACCESS = {
     "admin.case_claim": {OFFICER, SUPERVISOR},
     "admin.case_not_duplicate": {OFFICER, SUPERVISOR},
     "admin.case_key_in": {OFFICER, SUPERVISOR},
+    "admin.case_key_in_stop": {OFFICER, SUPERVISOR},
     "admin.case_search": {OFFICER, SUPERVISOR},
     "admin.case_hand_back": {OFFICER, SUPERVISOR},
     "admin.case_print": {OFFICER, SUPERVISOR},

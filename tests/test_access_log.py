@@ -43,3 +43,46 @@ def test_a_setup_link_is_logged_without_its_token():
     assert logged("/admin/setup/s3cr3t-token/authenticator")["U"] == (
         "/admin/setup/[token]/authenticator"
     )
+
+
+def error_lines(*log_calls) -> list[str]:
+    """What gunicorn's own error log writes for these calls."""
+    import io
+    import logging
+
+    logger = CONF["PortalLogger"](Config())
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.error_log.addHandler(handler)
+    try:
+        for level, message, args in log_calls:
+            getattr(logger, level)(message, *args)
+    finally:
+        logger.error_log.removeHandler(handler)
+    return stream.getvalue().splitlines()
+
+
+def test_the_server_s_own_log_lines_hold_no_client_address():
+    # gunicorn's own words for a malformed request (workers/base.py).
+    lines = error_lines(
+        ("warning", "Invalid request from ip=203.0.113.77: Invalid HTTP method", ()),
+        ("warning", "Invalid request from ip=%s: %s", ("2001:db8::7", "bad")),
+        ("error", "Error handling request from %s", ("198.51.100.2:51512",)),
+    )
+    assert lines == [
+        "Invalid request from ip=[address]: Invalid HTTP method",
+        "Invalid request from ip=[address]: bad",
+        "Error handling request from [address]:51512",
+    ]
+
+
+def test_the_server_s_own_log_lines_cannot_be_forged():
+    [line] = error_lines(
+        ("warning", "Invalid request from ip=%s: %s", ("[::1]", "GET /\nforged 200"))
+    )
+    assert line.endswith("GET /\\x0aforged 200")
+
+
+def test_times_and_versions_are_not_taken_for_addresses():
+    [line] = error_lines(("info", "Booting worker at 10:17:08 with gunicorn 27.0.1", ()))
+    assert line == "Booting worker at 10:17:08 with gunicorn 27.0.1"

@@ -8,6 +8,7 @@ import json
 import zlib
 from datetime import timedelta
 
+import pytest
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import func, select, update
 
@@ -43,14 +44,16 @@ def test_the_session_cookie_holds_no_answer(app, applicant):
     for slug in ("immediate-danger", "who-for", "area", "your-name"):
         applicant.answer(slug, SELF[slug])
     cookie = decode_cookie(app, applicant.session_cookie())
-    assert set(cookie) <= {"draft", "expires", "csrf_token"}
+    assert set(cookie) <= {"drafts", "csrf_token"}
     assert "Alex" not in json.dumps(cookie)
-    assert len(cookie["draft"]) == 32  # 128 random bits, hex
+    [(token, expires)] = cookie["drafts"].values()
+    assert len(token) == 32  # 128 random bits, hex
+    assert isinstance(expires, int)
 
 
 def test_the_database_keeps_a_hash_of_the_draft_id(app, applicant, db_session):
     applicant.answer("immediate-danger", {"danger": "no"})
-    token = decode_cookie(app, applicant.session_cookie())["draft"]
+    [(token, _)] = decode_cookie(app, applicant.session_cookie())["drafts"].values()
     draft = db_session.scalars(select(Draft)).one()
     assert draft.id != token and len(draft.id) == 64
 
@@ -105,7 +108,8 @@ def test_a_draft_purged_in_the_background_still_says_the_answers_were_deleted(
     assert "Deleted 1 expired drafts." in result.output
     assert draft_count(db_session) == 0
     with applicant.client.session_transaction() as session:
-        session["expires"] = int(utcnow().timestamp()) - 1
+        [(token, _)] = session["drafts"].values()
+        session["drafts"] = {"right-to-ask": [token, int(utcnow().timestamp()) - 1]}
     applicant.get(page_url("who-for"))
     assert applicant.path == "/answers-deleted"
 
@@ -120,17 +124,30 @@ def test_starting_a_new_draft_purges_expired_ones(applicant, app, db_session):
 def test_an_unknown_draft_id_starts_a_fresh_journey(applicant):
     applicant.answer("immediate-danger", {"danger": "no"})
     with applicant.client.session_transaction() as session:
-        session["draft"] = "0" * 32
+        expires = session["drafts"]["right-to-ask"][1]
+        session["drafts"] = {"right-to-ask": ["0" * 32, expires]}
     applicant.get(page_url("who-for"))
     assert applicant.path == "/apply/right-to-ask"
     page = applicant.answer("immediate-danger", {"danger": "no"})
     assert applicant.path == page_url("who-for") and page.status == 200
 
 
-def test_a_malformed_draft_id_starts_a_fresh_journey(applicant):
+@pytest.mark.parametrize(
+    "held",
+    [
+        {"right-to-ask": {"not": "a token"}},
+        {"right-to-ask": ["short", 1]},
+        {"right-to-ask": ["0" * 32, "soon"]},
+        {"no-such-scheme": ["0" * 32, 1]},
+        "not a mapping",
+    ],
+)
+def test_a_malformed_draft_id_starts_a_fresh_journey(applicant, held):
     with applicant.client.session_transaction() as session:
-        session["draft"] = {"not": "a token"}
+        session["drafts"] = held
     assert applicant.get(page_url("immediate-danger")).status == 200
+    assert applicant.answer("immediate-danger", {"danger": "no"}).status == 200
+    assert applicant.path == page_url("who-for")
 
 
 def test_a_tampered_cookie_is_ignored(app, applicant):
@@ -208,7 +225,7 @@ def test_a_new_secret_key_with_the_old_one_as_fallback_keeps_drafts_going(app, m
 def test_a_page_view_starts_the_time_limit_again_without_a_write_each_time(
     applicant, db_session, clock
 ):
-    from portal.public.drafts import SEEN_EVERY
+    from portal.drafts import SEEN_EVERY
 
     applicant.answer("immediate-danger", {"danger": "no"})
     first = db_session.scalar(select(Draft.expires_at))

@@ -3,6 +3,8 @@ answer and nothing is lost; no input produces a 500."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
@@ -67,7 +69,7 @@ def test_an_oversized_body_gets_a_friendly_page_and_keeps_the_draft(applicant, d
         page_url("who-for"), data={"csrf_token": applicant.csrf_token(), "who": "x" * 200_000}
     )
     assert response.status_code == 413
-    assert "Your answer is too long" in response.get_data(as_text=True)
+    assert "what you sent was too long" in response.get_data(as_text=True)
     assert_safe_headers(response)
     assert db_session.scalars(select(Draft)).one().answers == {"immediate-danger": {"danger": "no"}}
 
@@ -209,3 +211,38 @@ def test_the_client_address_comes_from_the_trusted_proxy_hop_only(app, monkeypat
 
     assert [post("203.0.113.1"), post("203.0.113.1"), post("203.0.113.1")] == [200, 200, 429]
     assert post("203.0.113.2") == 200  # another client behind the same proxy
+
+
+def stored_limit_keys() -> list[str]:
+    from portal.extensions import limiter
+
+    return list(limiter.storage.storage)  # the memory store the tests use; Redis keys are the same
+
+
+def test_the_rate_limiter_keeps_no_client_address_or_e_mail(app, make_app, clock):
+    limited = make_app(PUBLIC_RATE_LIMIT="2 per minute", SIGN_IN_RATE_LIMIT="2 per minute")
+    client = limited.test_client()
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.77"
+    token = BeautifulSoup(
+        client.get(page_url("immediate-danger")).get_data(as_text=True), "html.parser"
+    ).find("input", attrs={"name": "csrf_token"})["value"]
+    statuses = [
+        client.post(page_url("immediate-danger"), data={"csrf_token": token}).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    email = "someone.typed@example.police.uk"
+    for _ in range(3):
+        client.post("/admin/sign-in", data={"csrf_token": token, "email": email, "password": "x"})
+    keys = " ".join(stored_limit_keys())
+    assert "client:" in keys and "account:" in keys
+    assert "203.0.113.77" not in keys and "203-0-113-77" not in keys
+    assert email not in keys and hashlib.sha256(email.encode()).hexdigest() not in keys
+    # The keys of one day cannot be linked to the next day's.
+    from portal.extensions import limit_key
+
+    with limited.test_request_context():
+        today = limit_key("client", "203.0.113.77")
+        assert today in keys
+        clock.advance(days=1)
+        assert limit_key("client", "203.0.113.77") != today

@@ -57,7 +57,8 @@ def test_a_code_works_only_once(app, officer, clock):
 def test_a_code_posted_from_two_sessions_at_once_signs_in_one(app, officer, clock, monkeypatch):
     """Both sessions read the last used step before either writes it (as two
     requests at the same moment would): the database lets one through."""
-    from portal.admin import sessions, totp
+    from portal import staff_sessions as sessions
+    from portal.admin import totp
 
     monkeypatch.setattr(sessions, "account_state", lambda staff: "read before either wrote")
     first, second = StaffBrowser(app, officer), StaffBrowser(app, officer)

@@ -3,7 +3,6 @@ functions; the caller commits."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -14,14 +13,11 @@ from portal import clock
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.models import AuditEvent, Role, SetupToken, Staff
+from portal.staff_sessions import token_key
 
 
 class LastAdministrator(Exception):
     """The change would leave no active administrator."""
-
-
-def token_key(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def normalise_email(email: str) -> str:

@@ -10,10 +10,8 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
 from portal import audit
-from portal.extensions import db
+from portal import staff_sessions as sessions
 from portal.models import Role
-
-from . import sessions
 
 PUBLIC = "public"  # the sign-in pages themselves
 SIGNED_IN = "signed-in"  # any role
@@ -57,12 +55,10 @@ def guard():
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("admin.sign_in", next=request.path))
-    db.session.commit()  # the session's last activity
     if access == SIGNED_IN:
         return None
     if access is None or current_user.role_enum not in access:
         audit.record("access_refused", actor=current_user, endpoint=request.endpoint)
-        db.session.commit()
         abort(403)
     return None
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import applications, audit, clock, ids, spreadsheet
+from portal import applications, audit, clock, drafts, ids, spreadsheet
 from portal.casework import engine, facts, queries
 from portal.casework.outcomes import RISK_LEVELS
 from portal.casework.stages import DEADLINES, STAGES, STATUS_LABELS
@@ -411,13 +411,26 @@ def case_key_in():
         channels=KEY_IN_CHANNELS,
         error=error,
         errors=[{"text": error, "href": "#scheme"}] if error else [],
+        stopped=request.args.get("stopped") == "1",
         back_link=url_for("admin.case_queue"),
     )
 
 
-def start_keyed_draft(scheme, channel: str) -> None:
-    from portal.public import drafts
+@bp.post("/cases/key-in/stop")
+@caseworkers
+def case_key_in_stop():
+    """The keying-in banner's "Stop and delete these answers": every draft
+    this browser holds is deleted and the member of staff stays signed in
+    (Exit this page, by contrast, signs them out)."""
+    if not ConfirmForm(formdata=request.form).validate():
+        abort(400)
+    deleted = drafts.discard_all("exited")
+    audit.record("keyed_in_answers_deleted", actor=current_user, count=deleted)
+    db.session.commit()
+    return redirect(url_for("admin.case_key_in", stopped=1))
 
+
+def start_keyed_draft(scheme, channel: str) -> None:
     now = clock.utcnow()
     token, draft = applications.new_draft(scheme=scheme.slug, now=now, idle=drafts.idle_period())
     draft.channel = channel

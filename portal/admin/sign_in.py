@@ -3,17 +3,16 @@ first-time set-up from a one-time link; signing out; staying signed in."""
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from portal import audit, clock
-from portal.extensions import db, limiter
+from portal import staff_sessions as sessions
+from portal.extensions import db, limit_key, limiter
 from portal.force import current_force
 
-from . import accounts, bp, passwords, sessions, totp
+from . import accounts, bp, passwords, totp
 from .auth import public, safe_next, signed_in
 from .forms import CodeForm, NewPasswordForm, SignInForm
 
@@ -27,9 +26,8 @@ def sign_in_rate() -> str:
 
 
 def account_key() -> str:
-    """Rate limits per account, keyed on a hash of the e-mail typed in."""
-    typed = accounts.normalise_email(request.form.get("email", ""))
-    return "account:" + hashlib.sha256(typed.encode()).hexdigest()
+    """Rate limits per account, keyed on a keyed hash of the e-mail typed in."""
+    return limit_key("account", accounts.normalise_email(request.form.get("email", "")))
 
 
 def posts_only() -> bool:

@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import audit, ids
+from portal import staff_sessions as sessions
 from portal.extensions import db
 from portal.models import Role
 
-from . import accounts, bp, sessions
+from . import accounts, bp
 from .auth import role_required
 from .forms import ConfirmForm, DisableForm, InviteForm, RoleForm
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from portal import drafts
 from portal.extensions import db
 from portal.journeys.common import YES_NO
 from portal.journeys.engine import Collection, Scheme
 from portal.journeys.fields import ChoiceAnswer
 from portal.journeys.forms import QuestionForm
 
-from . import bp, drafts
+from . import bp
 from .journey import (
     after_save_url,
     back_url,

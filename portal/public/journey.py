@@ -14,17 +14,19 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 
-from portal import applications, clock, page_cache
+from portal import applications, clock, drafts, errors, page_cache
 from portal.extensions import db
 from portal.journeys.engine import CHECK, Collection, Page, Scheme, Stop
 from portal.journeys.fields import ChoiceAnswer
 from portal.journeys.forms import QuestionForm
 from portal.journeys.registry import SCHEMES
+from portal.security import UnreadableForm
 from portal.stats import events as analytics
 
-from . import bp, drafts
+from . import bp
 
 
 def get_scheme(scheme_slug: str) -> Scheme:
@@ -229,10 +231,12 @@ def measure_errors(scheme: Scheme, slug: str, form, state: drafts.DraftState) ->
                 analytics.record("met_error", scheme.slug, page=slug, question=field.name)
 
 
-def show_again(notice: str):
+def show_again(notice: str, *, posted: bool = True):
     """A page whose post was refused (an expired token, or too many posts too
     fast): show it again with the applicant's answers and a fresh token, and
-    say why, rather than losing them. None if this is not a journey page."""
+    say why, rather than losing them. None if this is not a journey page.
+    Where the post itself could not be read (not UTF-8, or too long), the
+    page shows what was saved before instead."""
     scheme = SCHEMES.get((request.view_args or {}).get("scheme_slug", ""))
     if scheme is None:
         return None
@@ -246,8 +250,15 @@ def show_again(notice: str):
         return None
     if not scheme.reachable(page.slug, state.answers):
         return not_here(scheme, state)
-    form = build_form(scheme, page.form, state.answers, None, request.form)
+    if posted:
+        form = build_form(scheme, page.form, state.answers, None, request.form)
+    else:
+        form = build_form(scheme, page.form, state.answers, state.answers.get(page.slug))
     return render_page(scheme, page, form, state, notice=notice)
+
+
+def show_saved_again(notice: str):
+    return show_again(notice, posted=False)
 
 
 @bp.route("/apply/<scheme_slug>/check-your-answers", methods=["GET", "POST"])
@@ -349,19 +360,29 @@ def confirmation(scheme_slug: str):
 @bp.post("/apply/extend")
 def extend():
     """The timeout warning's "Continue with your application" button."""
-    token = drafts.session_token()
-    draft = applications.get_draft(token=token) if token else None
-    now = clock.utcnow()
-    if draft is None or applications.is_expired(draft, now=now):
+    live = drafts.live()
+    if not live:
         return jsonify(extended=False), 410
-    state = drafts.DraftState("active", token, draft)
-    drafts.touch(state)
-    analytics.record("extended", draft.scheme)
+    for state in live:
+        drafts.touch(state)
+        analytics.record("extended", state.draft.scheme)
     db.session.commit()
-    return jsonify(extended=True, seconds_left=drafts.seconds_left(state))
+    return jsonify(extended=True, seconds_left=drafts.seconds_left(live[0]))
 
 
 @bp.get("/answers-deleted")
 def answers_deleted():
     minutes = current_app.config["DRAFT_IDLE_MINUTES"]
     return page_cache.render("public/answers_deleted.html", minutes=minutes)
+
+
+# A refused post on a form (an expired token, too many posts) is shown again
+# with the applicant's answers, rather than an error page that loses them.
+bp.register_error_handler(CSRFError, errors.page_again_or(errors.csrf_error, "csrf")(show_again))
+bp.register_error_handler(429, errors.page_again_or(errors.too_many, "slow_down", 429)(show_again))
+bp.register_error_handler(
+    UnreadableForm, errors.page_again_or(errors.unreadable, "unreadable", 400)(show_saved_again)
+)
+bp.register_error_handler(
+    413, errors.page_again_or(errors.http_error, "too_large", 413)(show_saved_again)
+)

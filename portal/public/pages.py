@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from portal import applications, page_cache
+from portal import audit, drafts, page_cache, staff_sessions
 from portal.extensions import db
 from portal.force import current_force
 from portal.journeys.fields import ChoiceAnswer
 from portal.journeys.forms import QuestionForm
 from portal.journeys.registry import SCHEMES
 
-from . import bp, drafts
+from . import bp
 
 
 class WhichSchemeForm(QuestionForm):
@@ -72,15 +73,17 @@ def index():
 
 @bp.get("/exit")
 def exit_page():
-    """Exit this page: delete the draft on the server, clear the session, and
-    go to a neutral site. The button is a plain link, so this works without
-    JavaScript too."""
-    token = drafts.session_token()
-    draft = applications.get_draft(token=token) if token else None
-    if draft is not None:
-        drafts.count_abandoned(draft, "exited")
-        applications.delete_draft(token=token)
-        db.session.commit()
+    """Exit this page: delete every draft this browser holds, clear the
+    session, and go to a neutral site. The button is a plain link, so this
+    works without JavaScript too. A member of staff keying in an application
+    who leaves this way is signed out for real (their session ended on the
+    server, and audited); their own way to stop keeping the session is the
+    banner's "Stop and delete these answers"."""
+    drafts.discard_all()
+    if current_user.is_authenticated:
+        staff_sessions.end(current_user.session_token, "exit_this_page")
+        audit.record("signed_out", actor=current_user, target=current_user, why="exit_this_page")
+    db.session.commit()
     session.clear()
     response = redirect(current_force().exit_url, code=303)
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'

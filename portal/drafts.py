@@ -1,6 +1,7 @@
-"""The applicant's draft: the session cookie carries only the random draft id
-(and when the draft would expire, to tell an expired draft from an unknown one).
-Answers stay on the server."""
+"""The applicant's drafts: the session cookie carries only each scheme's random
+draft id (and when that draft would expire, to tell an expired draft from an
+unknown one). Answers stay on the server. A browser may hold a draft of each
+scheme at once; Exit this page deletes all of them."""
 
 from __future__ import annotations
 
@@ -44,44 +45,89 @@ def idle_period() -> timedelta:
     return timedelta(minutes=current_app.config["DRAFT_IDLE_MINUTES"])
 
 
+def held() -> dict[str, list]:
+    """The drafts this browser holds: scheme slug -> [token, expiry timestamp].
+    Anything else in the cookie under that name is ignored."""
+    value = session.get("drafts")
+    if not isinstance(value, dict):
+        return {}
+    return {
+        slug: entry
+        for slug, entry in value.items()
+        if slug in SCHEMES
+        and isinstance(entry, list)
+        and len(entry) == 2
+        and is_token(entry[0])
+        and isinstance(entry[1], int)
+    }
+
+
+def is_token(token) -> bool:
+    return isinstance(token, str) and len(token) == TOKEN_LENGTH and token.isalnum()
+
+
 def remember(token: str, draft: Draft) -> None:
-    session["draft"] = token
-    session["expires"] = int(clock.as_utc(draft.expires_at).timestamp())
+    session["drafts"] = {
+        **held(),
+        draft.scheme: [token, int(clock.as_utc(draft.expires_at).timestamp())],
+    }
 
 
-def forget() -> None:
-    session.pop("draft", None)
-    session.pop("expires", None)
+def forget(slug: str) -> None:
+    kept = held()
+    if slug in kept or "drafts" in session:
+        kept.pop(slug, None)
+        session["drafts"] = kept
 
 
-def session_token() -> str | None:
-    token = session.get("draft")
-    if isinstance(token, str) and len(token) == TOKEN_LENGTH and token.isalnum():
-        return token
-    return None
+def tokens() -> list[str]:
+    return [token for token, _ in held().values()]
 
 
 def load(scheme: Scheme, *, lock: bool = False) -> DraftState:
-    token = session_token()
-    if token is None:
-        forget()
+    entry = held().get(scheme.slug)
+    if entry is None:
         return DraftState("none")
+    token, expires = entry
     now = clock.utcnow()
     draft = applications.get_draft(token=token, lock=lock)
-    if draft is None:
-        expired = int(session.get("expires") or 0) <= now.timestamp()
-        forget()
-        return DraftState("expired" if expired else "none")
+    if draft is None or draft.scheme != scheme.slug:
+        forget(scheme.slug)
+        return DraftState("expired" if expires <= now.timestamp() else "none")
     if applications.is_expired(draft, now=now):
         count_abandoned(draft, "expired")
         db.session.delete(draft)
-        db.session.commit()
-        forget()
+        forget(scheme.slug)
         return DraftState("expired")
-    if draft.scheme != scheme.slug:
-        return DraftState("none")
     status = "submitted" if draft.application_id is not None else "active"
     return DraftState(status, token, draft)
+
+
+def discard_all(kind: str = "exited") -> int:
+    """Every draft this browser holds deleted (Exit this page), each unfinished
+    one counted against the page it stopped at."""
+    count = 0
+    for token in tokens():
+        draft = applications.get_draft(token=token)
+        if draft is not None:
+            count_abandoned(draft, kind)
+            applications.delete_draft(token=token)
+            count += 1
+    session.pop("drafts", None)
+    return count
+
+
+def live() -> list[DraftState]:
+    """The unexpired, unsent drafts this browser holds (the timeout warning's
+    "Continue" keeps all of them)."""
+    now = clock.utcnow()
+    states = []
+    for token in tokens():
+        draft = applications.get_draft(token=token)
+        unsent = draft is not None and draft.application_id is None
+        if unsent and not applications.is_expired(draft, now=now):
+            states.append(DraftState("active", token, draft))
+    return states
 
 
 def count_abandoned(draft: Draft, kind: str) -> None:
@@ -132,7 +178,7 @@ SEEN_EVERY = timedelta(seconds=30)
 def seen(state: DraftState) -> None:
     """A page of the draft shown: its time limit starts again."""
     last = clock.as_utc(state.draft.last_active_at)
-    if clock.utcnow() - last >= SEEN_EVERY or not session.get("expires"):
+    if clock.utcnow() - last >= SEEN_EVERY or state.draft.scheme not in held():
         touch(state)
 
 

@@ -17,7 +17,10 @@ from portal.clock import as_utc
 from portal.extensions import db
 from portal.models import Staff, StaffSession
 
-from .accounts import token_key
+
+def token_key(token: str) -> str:
+    """What the server keeps of a token it gave out: its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def idle_period() -> timedelta:
@@ -57,7 +60,6 @@ def load(token: str) -> Staff | None:
     if reason:
         row.ended_at, row.end_reason = now, reason
         audit.record("session_expired", target=row.staff_id, why=reason)
-        db.session.commit()
         return None
     row.last_seen_at = now
     row.staff.session_token = token
