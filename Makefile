@@ -86,9 +86,11 @@ audit-deps: $(STAMP_PY)
 advisories: $(STAMP_PY)
 	$(BIN)/python ops/audit_deps.py refresh $(ADVISORIES_DIR)
 
+# ruff, then the layers contract (.importlinter): commands on blueprints on the core.
 lint: $(STAMP_PY)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/lint-imports --no-cache
 
 # wrk, the load generator the page benchmarks drive (Debian's package), installed when missing.
 wrk:

@@ -64,7 +64,6 @@ class PortalLogger(Logger):
             atoms[key] = escape_controls(str(atoms.get(key) or "-"))
         return atoms
 
-
     def setup(self, cfg):
         super().setup(cfg)
         self.error_log.addFilter(ScrubbedErrors())
