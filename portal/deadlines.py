@@ -7,7 +7,7 @@ sources of these numbers: the public pages print the same ones."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -26,8 +26,10 @@ def is_working_day(day: date) -> bool:
 
 
 def end_of_local_day(day: date) -> datetime:
-    """The last moment of a day in London, as an aware datetime."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=LONDON)
+    """The last moment of a day in London, in UTC (as every stored time is:
+    SQLite keeps no offset, so a London time in summer would be read back an
+    hour late)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=LONDON).astimezone(UTC)
 
 
 def local_date(moment: datetime) -> date:
@@ -53,6 +55,20 @@ def contact_due(received: datetime, working_days: int) -> datetime:
 
 def completion_due(received: datetime, days: int) -> datetime:
     return end_of_local_day(local_date(received) + timedelta(days=days))
+
+
+def next_working_day(day: date) -> date:
+    """The day itself if it is a working day, else the next one that is."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def every_days_due(since: date, days: int) -> datetime:
+    """A clock that runs every `days` calendar days from a day (an update to
+    the applicant, a review of the risk): due by the end of that day, or of
+    the next working day where it falls on a weekend or bank holiday."""
+    return end_of_local_day(next_working_day(since + timedelta(days=days)))
 
 
 def for_application(received: datetime, *, force, deadline_days: int) -> dict[str, datetime]:

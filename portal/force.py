@@ -33,6 +33,10 @@ class Force:
     find_force_url: str = "https://www.police.uk/pu/find-a-police-force/"
     triage_hours: int = 24
     contact_working_days: int = 10
+    # The clocks while a case waits (portal/casework/clocks.py), in calendar days.
+    update_every_days: int = 7  # an update to the applicant, after the last contact
+    review_every_days: int = 7  # a review of the risk, after triage or the last review
+    plan_days_before_completion: int = 7  # a safeguarding plan, this long before completion
     extra: dict = field(default_factory=dict)
 
     @property

@@ -94,6 +94,12 @@ class Application(Base):
     quality_identifies: Mapped[str | None] = mapped_column(String(10))
     quality_right_scheme: Mapped[str | None] = mapped_column(String(10))
     quality_crime_report: Mapped[str | None] = mapped_column(String(10))
+    # The clocks while the case waits (casework/clocks.py): set by its stages.
+    last_contact_on: Mapped[date | None] = mapped_column(Date)  # last reached the applicant
+    update_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    review_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    risk_raised_at: Mapped[datetime | None]  # the last review raised the risk
+    plan_recorded_at: Mapped[datetime | None]
 
     assigned_to: Mapped[Staff | None] = relationship(foreign_keys=[assigned_to_id])
     records: Mapped[list[CaseRecord]] = relationship(

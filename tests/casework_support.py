@@ -41,6 +41,7 @@ TRIAGE = {
     "reason": "",
 }
 CONTACT = {  # Monday morning by phone: what the applicant (SELF) said is safe
+    "purpose": "contact",
     "contacted_on-day": "2",
     "contacted_on-month": "11",
     "contacted_on-year": "2026",

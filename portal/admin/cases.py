@@ -12,8 +12,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import applications, audit, clock, drafts, ids, spreadsheet
-from portal.casework import engine, facts, queries
-from portal.casework.outcomes import RISK_LEVELS
+from portal.casework import clocks, engine, facts, queries
+from portal.casework.clocks import CLOCKS
+from portal.casework.outcomes import RISK_LABELS, RISK_LEVELS
 from portal.casework.stages import DEADLINES, STAGES, STATUS_LABELS
 from portal.extensions import db
 from portal.journeys.registry import SCHEMES, scheme_for
@@ -67,8 +68,18 @@ def case_queue():
         schemes=scheme_options(),
         stages=STATUS_LABELS,
         next_due=engine.next_due,
+        clocks_due=clocks.due_today,
+        clock_filters=[(f"due_{name}", QUEUE_CLOCK_LABELS[name]) for name in CLOCKS],
         now=clock.utcnow(),
     )
+
+
+# The queue's "show only" words for each clock (casework/clocks.py).
+QUEUE_CLOCK_LABELS = {
+    "update": _l("Update due"),
+    "review": _l("Risk review due"),
+    "plan": _l("Needs a safeguarding plan"),
+}
 
 
 def queue_filters(args) -> tuple[dict, str]:
@@ -84,6 +95,7 @@ def queue_filters(args) -> tuple[dict, str]:
         "overdue": bool(args.get("overdue")),
         "reference": args.get("reference") or None,
         "risk": args.get("risk") or None,
+        "clocks": tuple(name for name in CLOCKS if args.get(f"due_{name}")),
     }
     sort = args.get("sort") if args.get("sort") in queries.QUEUE_ORDERS else "due"
     return filters, sort
@@ -92,11 +104,12 @@ def queue_filters(args) -> tuple[dict, str]:
 def filter_counts(filters: dict) -> dict[str, int]:
     """How many open cases each "show only" choice would leave, with the other
     filters as they are."""
-    base = {**filters, "assigned_to": None, "unassigned": False, "overdue": False}
+    base = {**filters, "assigned_to": None, "unassigned": False, "overdue": False, "clocks": ()}
     choices = {
         "mine": {"assigned_to": current_user.id},
         "unassigned": {"unassigned": True},
         "overdue": {"overdue": True},
+        **{f"due_{name}": {"clocks": (name,)} for name in CLOCKS},
     }
     return {
         name: queries.count(queries.queue_query(**(base | choice)))
@@ -119,6 +132,10 @@ def case_view(case_id: int):
         duplicates=queries.possible_duplicates(case),
         duplicates_of=queries.duplicates_of(case),
         next_due=engine.next_due(case),
+        clocks_running=clocks.running(case, clock.utcnow()),
+        marac_needed=facts.marac_referral_needed(case),
+        risk_history=facts.risk_history(case),
+        risk_labels=RISK_LABELS,
         form=ConfirmForm(),
     )
 

@@ -181,6 +181,10 @@ SNAPSHOT = (
     "outcome",
     "duplicate_of_id",
     "assigned_to_id",
+    "current_risk",
+    "update_due_at",
+    "review_due_at",
+    "plan_recorded_at",
 )
 
 

@@ -70,3 +70,29 @@ def checks(case: Application) -> list[CaseRecord]:
 
 def awaiting_checks(case: Application) -> list[CaseRecord]:
     return [row for row in checks(case) if (row.data or {}).get("result") == "awaiting"]
+
+
+def risk_history(case: Application) -> list[tuple[CaseRecord, str]]:
+    """Each level the risk was set to, in order, with the record that set it
+    (triage, then each review)."""
+    return [
+        (row, row.data["risk"])
+        for row in case.records
+        if row.kind in ("triage", "review") and (row.data or {}).get("risk")
+    ]
+
+
+def marac_referral_needed(case: Application) -> bool:
+    """High risk with no MARAC referral recorded since the risk became high."""
+    if case.current_risk != "high":
+        return False
+    became_high = None
+    previous = None
+    for row, risk in risk_history(case):
+        if risk == "high" and previous != "high":
+            became_high = row.recorded_at
+        previous = risk
+    return not any(
+        row.kind == "marac" and (became_high is None or row.recorded_at >= became_high)
+        for row in case.records
+    )

@@ -7,7 +7,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal.journeys.common import CONTACT_CHANNELS, YES_NO
-from portal.journeys.fields import ChoiceAnswer, DateAnswer, TextAreaAnswer, TextField, TimeAnswer
+from portal.journeys.fields import (
+    ChoiceAnswer,
+    DateAnswer,
+    TextAreaAnswer,
+    TextField,
+    TimeAnswer,
+    WholeNumberAnswer,
+)
 from portal.journeys.forms import QuestionForm
 
 from .outcomes import LATE_CATEGORIES, OUTCOMES, RISK_LEVELS
@@ -136,7 +143,20 @@ class TriageForm(LateForm):
         return True
 
 
+CONTACT_PURPOSES = [
+    ("contact", _l("About the application")),
+    ("update", _l("An update on how the application is going")),
+]
+
+
 class ContactForm(LateForm):
+    purpose = ChoiceAnswer(
+        _l("What was the contact for?"),
+        short=_l("Purpose"),
+        choices=CONTACT_PURPOSES,
+        hint=_l("An update that reaches the applicant restarts the update clock."),
+        required=_l("Select what the contact was for"),
+    )
     contacted_on = when(_l("Date of the attempt"), _l("Date"), _l("Enter the date of the attempt"))
     contacted_time = TimeAnswer(
         _l("Time of the attempt"),
@@ -167,6 +187,12 @@ class ContactForm(LateForm):
         short=_l("Said it was the police"),
         choices=YES_NO,
         required=_l("Select yes if you said it was the police"),
+    )
+    new_information = ChoiceAnswer(
+        _l("Did you learn anything new about the risk?"),
+        short=_l("New information about the risk"),
+        choices=YES_NO,
+        hint=_l("If yes, a review of the risk is due now."),
     )
     override_reason = TextAreaAnswer(
         _l("If this went outside what the applicant said is safe, why?"),
@@ -411,4 +437,67 @@ class NoteForm(QuestionForm):
 class ReopenForm(QuestionForm):
     reason = reason(
         _l("Why is the case being reopened?"), _l("Enter why the case is being reopened")
+    )
+
+
+class ReviewForm(QuestionForm):
+    """A review of the risk: its level now, and what it rests on."""
+
+    risk = ChoiceAnswer(
+        _l("What is the risk to the person at risk now?"),
+        short=_l("Risk"),
+        choices=RISK_LEVELS,
+        hint=_l("For example, from a new DASH risk assessment. The queue shows it at once."),
+        required=_l("Select the risk to the person at risk"),
+    )
+    basis = TextAreaAnswer(
+        _l("What is this based on?"),
+        short=_l("Based on"),
+        hint=_l("What has changed since the last review, or why nothing has."),
+        required=_l("Enter what the review is based on"),
+        max_length=2000,
+        params={"rows": 3},
+    )
+
+
+class MaracForm(QuestionForm):
+    """A referral to the multi-agency risk assessment conference."""
+
+    referred_on = when(
+        _l("Date of the referral"), _l("Referred on"), _l("Enter the date of the referral")
+    )
+    marac_reference = TextField(
+        _l("MARAC reference (if there is one)"), short=_l("MARAC reference"), max_length=40
+    )
+
+
+class PlanForm(QuestionForm):
+    """The communication and safeguarding plan for a case that may miss its
+    completion date (the IOPC's recommendation, 2025)."""
+
+    told = TextAreaAnswer(
+        _l("What is the applicant told, and how?"),
+        short=_l("What the applicant is told"),
+        hint=_l("For example, why it is taking longer and when they will hear next."),
+        required=_l("Enter what the applicant is told"),
+        max_length=2000,
+        params={"rows": 3},
+    )
+    every_days = WholeNumberAnswer(
+        _l("How often will they be updated, in days?"),
+        short=_l("Updated every (days)"),
+        hint=_l("The update clock follows this from the last contact."),
+        required=_l("Enter how often they will be updated"),
+        minimum=1,
+        maximum=28,
+        number_message=_l("How often must be a number of days, like 7"),
+        range_message=_l("How often must be between 1 and 28 days"),
+    )
+    safeguarding = TextAreaAnswer(
+        _l("What interim safeguarding is in place?"),
+        short=_l("Interim safeguarding"),
+        hint=_l("For example, a referral, a marker on the address, or a safety plan."),
+        required=_l("Enter the interim safeguarding in place"),
+        max_length=2000,
+        params={"rows": 3},
     )

@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.models import Application, CaseRecord, Role, Staff
 
 from . import facts
+from .clocks import CLOCKS, end_of_today
 from .engine import new_record, reason_of
 from .outcomes import RISK_RANK
 from .stages import DEADLINES
@@ -103,6 +104,7 @@ def queue_query(
     overdue: bool = False,
     reference: str | None = None,
     risk: str | None = None,
+    clocks: tuple[str, ...] = (),
 ):
     """The open cases these filters leave. A search by reference finds a
     closed case too."""
@@ -124,6 +126,9 @@ def queue_query(
         query = query.where(Application.current_risk == risk)
     elif risk == "none":
         query = query.where(Application.current_risk.is_(None))
+    if clocks:
+        today = end_of_today(clock.utcnow())
+        query = query.where(*(CLOCKS[name].due_by(today) for name in clocks if name in CLOCKS))
     return query
 
 

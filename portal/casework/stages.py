@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from portal.clock import as_utc
 from portal.models import Application, Role, Staff
 
-from . import facts, forms
-from .outcomes import DISCLOSURE_OUTCOMES, TRIAGE_CLOSES
+from . import clocks, facts, forms
+from .outcomes import DISCLOSURE_OUTCOMES, RISK_RANK, TRIAGE_CLOSES
 from .safe_contact import SafeContact, breaches
 
 # A case's status, in the order a case moves through them. A status never
@@ -239,11 +239,31 @@ def after_triage(case, data, now, staff):
         case.duplicate_of_id = find_by_reference(data["duplicate_reference"]).id
     if data.get("decision") in TRIAGE_CLOSES:
         case.outcome = TRIAGE_CLOSES[data["decision"]]
+    else:
+        clocks.reviewed(case, now)
 
 
 def after_contact(case, data, now, staff):
     if data.get("result") == "reached" and case.first_contact_at is None:
         case.first_contact_at = now
+    clocks.contacted(case, data, now)
+
+
+def after_check(case, data, now, staff):
+    if data.get("result") == "relevant":
+        clocks.review_now(case, now)
+
+
+def after_review(case, data, now, staff):
+    before, after = case.current_risk, data["risk"]
+    raised = RISK_RANK[after] < RISK_RANK.get(before or "", len(RISK_RANK))
+    case.current_risk = after
+    case.risk_raised_at = now if raised else None
+    clocks.reviewed(case, now)
+
+
+def after_plan(case, data, now, staff):
+    clocks.planned(case, now)
 
 
 def after_decision(case, data, now, staff):
@@ -328,6 +348,33 @@ STAGES = {
             forms.CheckForm,
             leads_to="checks",
             requires=(case_open, triaged),
+            effect=after_check,
+            repeatable=True,
+        ),
+        Stage(
+            "review",
+            _l("Review of the risk"),
+            forms.ReviewForm,
+            leads_to=None,
+            requires=(case_open, triaged),
+            effect=after_review,
+            repeatable=True,
+        ),
+        Stage(
+            "marac",
+            _l("MARAC referral"),
+            forms.MaracForm,
+            leads_to=None,
+            requires=(case_open, triaged),
+            repeatable=True,
+        ),
+        Stage(
+            "plan",
+            _l("Communication and safeguarding plan"),
+            forms.PlanForm,
+            leads_to=None,
+            requires=(case_open, triaged),
+            effect=after_plan,
             repeatable=True,
         ),
         Stage(
