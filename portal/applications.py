@@ -60,10 +60,6 @@ def is_expired(draft: Draft, *, now: datetime) -> bool:
     return as_utc(draft.expires_at) <= now
 
 
-def delete_draft(*, token: str) -> None:
-    db.session.execute(delete(Draft).where(Draft.id == draft_key(token)))
-
-
 def expired_drafts(*, now: datetime, limit: int = 1000) -> list[Draft]:
     query = select(Draft).where(Draft.expires_at <= now).order_by(Draft.expires_at)
     return list(db.session.scalars(query.limit(limit)))

@@ -74,10 +74,8 @@ def remember(token: str, draft: Draft) -> None:
 
 
 def forget(slug: str) -> None:
-    kept = held()
-    if slug in kept or "drafts" in session:
-        kept.pop(slug, None)
-        session["drafts"] = kept
+    if "drafts" in session:
+        session["drafts"] = {name: entry for name, entry in held().items() if name != slug}
 
 
 def tokens() -> list[str]:
@@ -111,7 +109,7 @@ def discard_all(kind: str = "exited") -> int:
         draft = applications.get_draft(token=token)
         if draft is not None:
             count_abandoned(draft, kind)
-            applications.delete_draft(token=token)
+            db.session.delete(draft)
             count += 1
     session.pop("drafts", None)
     return count

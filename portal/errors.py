@@ -43,21 +43,18 @@ def too_many(error: HTTPException):
     return render_template("shared/errors/429.html", code=429), 429
 
 
-def page_again_or(fallback, notice: str, status: int | None = None):
-    """For a blueprint whose refused posts can be shown again (the public
-    forms, which keep the applicant's answers): `show_again(notice)`, or the
-    app's own error page where it gives nothing."""
+def page_again_or(show_again, fallback, notice: str, status: int | None = None):
+    """An error handler for a blueprint whose refused posts can be shown
+    again (the public forms, which keep the applicant's answers):
+    `show_again(notice)`, or the app's own error page where it gives nothing."""
 
-    def register(show_again):
-        def handler(error):
-            response = show_again(notice) if request.method == "POST" else None
-            if response is None:
-                return fallback(error)
-            return response if status is None else (response, status)
+    def handler(error):
+        response = show_again(notice) if request.method == "POST" else None
+        if response is None:
+            return fallback(error)
+        return response if status is None else (response, status)
 
-        return handler
-
-    return register
+    return handler
 
 
 def database_unavailable(error: Exception):

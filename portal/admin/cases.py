@@ -69,17 +69,9 @@ def case_queue():
         stages=STATUS_LABELS,
         next_due=engine.next_due,
         clocks_due=clocks.due_today,
-        clock_filters=[(f"due_{name}", QUEUE_CLOCK_LABELS[name]) for name in CLOCKS],
+        clock_filters=[(f"due_{name}", each.filter_label) for name, each in CLOCKS.items()],
         now=clock.utcnow(),
     )
-
-
-# The queue's "show only" words for each clock (casework/clocks.py).
-QUEUE_CLOCK_LABELS = {
-    "update": _l("Update due"),
-    "review": _l("Risk review due"),
-    "plan": _l("Needs a safeguarding plan"),
-}
 
 
 def queue_filters(args) -> tuple[dict, str]:

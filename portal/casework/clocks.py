@@ -30,6 +30,7 @@ class Clock:
     due_at: Callable[[Application], datetime | None]
     # The SQL condition "due at or before this moment".
     due_by: Callable[[datetime], object]
+    filter_label: object  # the queue's "show only" choice
 
 
 def plan_due_at(case: Application) -> datetime | None:
@@ -63,18 +64,21 @@ CLOCKS = {
             _l("Update to the applicant"),
             column_due_at("update_due_at"),
             lambda moment: Application.update_due_at <= moment,
+            _l("Update due"),
         ),
         Clock(
             "review",
             _l("Review of the risk"),
             column_due_at("review_due_at"),
             lambda moment: Application.review_due_at <= moment,
+            _l("Risk review due"),
         ),
         Clock(
             "plan",
             _l("Communication and safeguarding plan"),
             plan_due_at,
             plan_due_by,
+            _l("Needs a safeguarding plan"),
         ),
     )
 }
@@ -99,7 +103,8 @@ def running(case: Application, now: datetime) -> list[tuple[Clock, datetime, boo
 
 def due_today(case: Application, now: datetime) -> list[tuple[Clock, datetime, bool]]:
     """The clocks due by the end of today, or overdue: what the queue flags."""
-    return [entry for entry in running(case, now) if entry[1] <= end_of_today(now)]
+    today = end_of_today(now)
+    return [entry for entry in running(case, now) if entry[1] <= today]
 
 
 # What the stages change (their effects call these).
@@ -134,8 +139,9 @@ def contacted(case: Application, data: dict, now: datetime) -> None:
 
 def review_now(case: Application, now: datetime) -> None:
     """Something new is known: the risk is due for review at once."""
-    if case.triaged_at is not None:
-        case.review_due_at = min(filter(None, (column_due_at("review_due_at")(case), now)))
+    due = CLOCKS["review"].due_at(case)
+    if case.triaged_at is not None and (due is None or now < due):
+        case.review_due_at = now
 
 
 def reviewed(case: Application, now: datetime) -> None:

@@ -378,11 +378,10 @@ def answers_deleted():
 
 # A refused post on a form (an expired token, too many posts) is shown again
 # with the applicant's answers, rather than an error page that loses them.
-bp.register_error_handler(CSRFError, errors.page_again_or(errors.csrf_error, "csrf")(show_again))
-bp.register_error_handler(429, errors.page_again_or(errors.too_many, "slow_down", 429)(show_again))
+again = errors.page_again_or
+bp.register_error_handler(CSRFError, again(show_again, errors.csrf_error, "csrf"))
+bp.register_error_handler(429, again(show_again, errors.too_many, "slow_down", 429))
 bp.register_error_handler(
-    UnreadableForm, errors.page_again_or(errors.unreadable, "unreadable", 400)(show_saved_again)
+    UnreadableForm, again(show_saved_again, errors.unreadable, "unreadable", 400)
 )
-bp.register_error_handler(
-    413, errors.page_again_or(errors.http_error, "too_large", 413)(show_saved_again)
-)
+bp.register_error_handler(413, again(show_saved_again, errors.http_error, "too_large", 413))
