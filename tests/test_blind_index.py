@@ -70,7 +70,9 @@ def reference(app, case_id: int) -> str:
 
 def stored_indexes(app) -> list[str | None]:
     with app.app_context():
-        rows = db.session.execute(select(*(getattr(Application, c) for c in COLUMNS))).all()
+        columns = (getattr(Application, c) for c in COLUMNS)
+        # In the order submitted: PostgreSQL returns rows in no set order otherwise.
+        rows = db.session.execute(select(*columns).order_by(Application.id)).all()
     return [value for row in rows for value in row]
 
 
