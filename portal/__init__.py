@@ -156,9 +156,11 @@ def register_errors(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from . import cli, database, demo, retention
+    from .alerts import command as alerts
     from .stats import events
 
     database.register(app)
+    alerts.register(app)
     retention.register(app)
     cli.register(app)
     events.register(app)

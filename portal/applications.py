@@ -10,11 +10,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import crypto, deadlines
+from portal.alerts import events as alert_events
 from portal.casework import search
 from portal.casework.outcomes import RISK_RANK
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.force import current_force
+from portal.journeys.common import support_consent
 from portal.journeys.engine import Scheme
 from portal.models import Application, Draft
 from portal.references import new_reference
@@ -99,6 +101,7 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             answers=answers,
             **duplicate_keys(answers),
             **columns,
+            support_consent=support_consent(answers),
             current_risk=columns.get("risk_level")
             if columns.get("risk_level") in RISK_RANK
             else None,
@@ -114,6 +117,7 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
         draft.answers = {}
         search.index(application)
         application_stats.add(application, 1)
+        alert_events.application_received(application)  # queued in this same transaction
         return application
     raise RuntimeError("Could not find a free reference")
 

@@ -26,6 +26,11 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from error
 
 
+# How the portal talks TLS to the mail server: STARTTLS after connecting (port
+# 587), TLS from the start (port 465), or none (only to a relay on this host).
+SMTP_TLS_MODES = ("starttls", "implicit", "off")
+
+
 class Config:
     ENV_NAME = "base"
     DEBUG = False
@@ -78,6 +83,19 @@ class Config:
 
     FORCE_CONFIG = None  # path to a TOML file describing the force; None: West Midlands Police
 
+    # Staff alerts by e-mail (portal/alerts/, docs/deployment.md): always queued,
+    # sent by `flask --app wsgi alerts send` only once SMTP_HOST is set.
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_TLS = "starttls"  # see SMTP_TLS_MODES
+    SMTP_TIMEOUT_SECONDS = 10
+    ALERTS_FROM = ""  # the address alerts come from
+    PORTAL_BASE_URL = "http://127.0.0.1:5000"  # where the portal is served: e-mails link there
+    ALERTS_DIGEST_HOUR = 7  # the daily digest goes with the first run from this hour (London)
+    ALERTS_MAX_ATTEMPTS = 10  # then an alert is given up, and administrators see it
+
     def __init__(self, instance_path: str) -> None:
         self.instance_path = instance_path
         self.DRAFT_IDLE_MINUTES = _int("DRAFT_IDLE_MINUTES", self.DRAFT_IDLE_MINUTES)
@@ -92,6 +110,7 @@ class Config:
         ):
             setattr(self, name, _int(name, getattr(self, name)))
         self.FORCE_CONFIG = os.environ.get("FORCE_CONFIG") or self.FORCE_CONFIG
+        self.read_alert_settings()
         self.SECRET_KEY = self.secret_key()
         # Earlier secret keys, still accepted (never used to sign) while sessions
         # and drafts signed with them run out: "old1,old2". See docs/deployment.md.
@@ -107,6 +126,26 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = self.DRAFT_IDLE_MINUTES * 60
         if self.DRAFT_WARNING_MINUTES >= self.DRAFT_IDLE_MINUTES:
             raise ConfigError("DRAFT_WARNING_MINUTES must be less than DRAFT_IDLE_MINUTES")
+
+    def read_alert_settings(self) -> None:
+        for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "ALERTS_FROM"):
+            setattr(self, name, os.environ.get(name, getattr(self, name)).strip())
+        base_url = os.environ.get("PORTAL_BASE_URL", "").strip().rstrip("/")
+        self.PORTAL_BASE_URL = base_url or self.PORTAL_BASE_URL
+        for name in (
+            "SMTP_PORT",
+            "SMTP_TIMEOUT_SECONDS",
+            "ALERTS_DIGEST_HOUR",
+            "ALERTS_MAX_ATTEMPTS",
+        ):
+            setattr(self, name, _int(name, getattr(self, name)))
+        self.SMTP_TLS = os.environ.get("SMTP_TLS", self.SMTP_TLS).strip().lower()
+        if self.SMTP_TLS not in SMTP_TLS_MODES:
+            raise ConfigError(f"SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}")
+        if not 0 <= self.ALERTS_DIGEST_HOUR <= 23:
+            raise ConfigError("ALERTS_DIGEST_HOUR must be an hour of the day, 0 to 23")
+        if self.ALERTS_MAX_ATTEMPTS < 1:
+            raise ConfigError("ALERTS_MAX_ATTEMPTS must be at least 1")
 
     def secret_key(self) -> str:
         return os.environ.get("SECRET_KEY", "")

@@ -41,6 +41,8 @@ CHECKED = (
     "ENCRYPTION_KEYS and BLIND_INDEX_KEY present, well formed and not the test keys",
     "DATABASE_URL is PostgreSQL",
     "rate limits shared through Redis",
+    "staff alerts, once SMTP_HOST is set: ALERTS_FROM, an https PORTAL_BASE_URL, and TLS to a "
+    "mail server not on this host",
 )
 
 
@@ -85,6 +87,32 @@ def production_problems(config: Mapping, environ: Mapping[str, str] = os.environ
         problems.append("DATABASE_URL is not PostgreSQL: SQLite cannot be shared by several hosts.")
     if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory"):
         problems.append("REDIS_URL is missing: rate limits must be shared by every worker.")
+    problems += alert_problems(config)
+    return problems
+
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def alert_problems(config: Mapping) -> list[str]:
+    """Staff alerts (portal/alerts/): nothing to check until a mail server is set."""
+    host = str(config.get("SMTP_HOST") or "")
+    if not host:
+        return []
+    problems = []
+    if "@" not in str(config.get("ALERTS_FROM") or ""):
+        problems.append("ALERTS_FROM is missing: the address staff alerts are sent from.")
+    if not str(config.get("PORTAL_BASE_URL") or "").startswith("https://"):
+        problems.append(
+            "PORTAL_BASE_URL is not an https:// address: alert e-mails link staff to it."
+        )
+    if config.get("SMTP_TLS") == "off" and host not in LOOPBACK_HOSTS:
+        problems.append(
+            "SMTP_TLS is off for a mail server not on this host: alerts and the mail "
+            "server's password would cross the network in the clear."
+        )
+    if config.get("SMTP_TLS") == "off" and config.get("SMTP_PASSWORD"):
+        problems.append("SMTP_PASSWORD is set with SMTP_TLS off: it would be sent in the clear.")
     return problems
 
 

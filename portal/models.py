@@ -100,6 +100,13 @@ class Application(Base):
     review_due_at: Mapped[datetime | None] = mapped_column(index=True)
     risk_raised_at: Mapped[datetime | None]  # the last review raised the risk
     plan_recorded_at: Mapped[datetime | None]
+    # The earliest reply due from an enquiry to another force still awaited.
+    enquiry_reply_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Support from a specialist service: the applicant's (or, for a referral,
+    # the person at risk's) consent, as journeys/common.support_consent keeps
+    # it, and the officer's record of the referral ("referred", "not_referred").
+    support_consent: Mapped[str | None] = mapped_column(String(20))
+    support_referral: Mapped[str | None] = mapped_column(String(20))
 
     assigned_to: Mapped[Staff | None] = relationship(foreign_keys=[assigned_to_id])
     records: Mapped[list[CaseRecord]] = relationship(
@@ -366,3 +373,59 @@ class ApplicationStat(Base):
         ),
         Index("ix_application_stat_dimension_month", "dimension", "month"),
     )
+
+
+class StaffAlert(Base):
+    """An e-mail alert to a member of staff (portal/alerts/): written in the
+    same transaction as the casework that causes it, sent afterwards by
+    `flask --app wsgi alerts send`, retried with a growing wait until it goes
+    or the attempts run out. It holds no personal data: the payload carries
+    case references, case ids, counts and due dates, and the message is
+    composed from it when sent; the recipient is the account, not an address."""
+
+    __tablename__ = "staff_alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What it is about ("<kind>:<subject>:<staff id>"): the same alert is never queued twice.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    # queued (waiting, or waiting to be tried again), sent, failed (given up),
+    # or cancelled (the account was disabled, or the alert turned off, before it went).
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    last_attempt_at: Mapped[datetime | None]
+    # What went wrong, in the portal's words: never the mail server's, which can
+    # quote an address.
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    finished_at: Mapped[datetime | None]  # sent, given up or cancelled
+
+    staff: Mapped[Staff] = relationship()
+
+    __table_args__ = (Index("ix_staff_alert_status_next_attempt", "status", "next_attempt_at"),)
+
+
+class StaffAlertSetting(Base):
+    """A member of staff's choice for one kind of alert; no row: on."""
+
+    __tablename__ = "staff_alert_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    enabled: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (UniqueConstraint("staff_id", "kind", name="uq_staff_alert_setting_kind"),)
+
+
+class StaffAlertDigest(Base):
+    """Each local (Europe/London) day the daily digest was queued: once a day."""
+
+    __tablename__ = "staff_alert_digest"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    queued_at: Mapped[datetime]
+    alerts: Mapped[int] = mapped_column(default=0)  # how many digests were queued

@@ -28,6 +28,9 @@ from portal.models import (
     SearchKey,
     SetupToken,
     Staff,
+    StaffAlert,
+    StaffAlertDigest,
+    StaffAlertSetting,
     StaffSession,
 )
 
@@ -72,6 +75,9 @@ def empty_tables(app) -> None:
             Application,
             StaffSession,
             SetupToken,
+            StaffAlert,
+            StaffAlertSetting,
+            StaffAlertDigest,
             Staff,
             JourneyEvent,
             JourneyStat,

@@ -174,6 +174,7 @@ SELF = {
     "voicemail": {"voicemail": "no"},
     "say-police": {"say_police": "no"},
     "communication": {"needs": ["none"]},
+    "support": {"consent": "yes"},
 }
 
 SOMEONE_ELSE = {
@@ -217,6 +218,7 @@ SOMEONE_ELSE = {
     },
     "say-police": {"say_police": "yes"},
     "communication": {"needs": ["interpreter"], "language": "Polish"},
+    "support": {},
 }
 
 

@@ -57,6 +57,9 @@ ACCESS = {
     "admin.yearly_return_page": {ANALYST, SUPERVISOR},
     "admin.yearly_return_csv": {ANALYST, SUPERVISOR},
     "admin.compare_versions": {ANALYST, SUPERVISOR},
+    "admin.alert_preferences": ANYONE,
+    "admin.alert_outbox": {ADMIN},
+    "admin.alert_retry": {ADMIN},
 }
 
 

@@ -209,7 +209,9 @@ def test_a_decision_while_checks_await_a_reply_needs_a_reason(app, officer):
     form = text_of(officer.client.get(f"/admin/cases/{case_id}/record/decision"))
     assert "Probation Awaiting a reply" in form  # the checks, beside the decision
     refused = record(officer, case_id, "decision", DECISION)
-    assert "Enter why the decision cannot wait for the checks awaiting a reply" in text_of(refused)
+    assert "Enter why the decision cannot wait for the replies awaited (Probation)" in text_of(
+        refused
+    )
     assert records_of(app, case_id, "decision") == 0
     reason = {"checks_override_reason": "Risk is high: probation will not reply for weeks"}
     assert record(officer, case_id, "decision", DECISION | reason).status_code == 302

@@ -42,6 +42,7 @@ REFERRAL = {
     "marac": {"marac": "yes"},
     "urgency": {"urgency": "urgent"},
     "lawful-basis": {"basis": "safeguarding"},
+    "support": {"consent": "not_asked"},
 }
 
 CHILD = {"name": "AB", "age": "7", "relationship": "parent"}
@@ -65,6 +66,7 @@ SARAHS_LAW = {
     "safe-times": {"safe_days": ["saturday"], "safe_periods": ["evening"]},
     "say-police": {"say_police": "yes"},
     "communication": {"needs": ["none"]},
+    "support": {"consent": "no"},
 }
 
 

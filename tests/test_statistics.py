@@ -323,6 +323,7 @@ def test_application_counts_follow_the_case_and_a_rebuild_agrees(app, clock):
         ("closed_days_bucket", "0-7", 2),
         ("within_target", "1", 2),
         ("disclosed", "0", 2),
+        ("support_consent", "yes", 2),
     }
     with app.app_context():
         application_stats.rebuild()

@@ -16,6 +16,7 @@ def guard():
 
 def register_views(app) -> Blueprint:
     from . import (  # noqa: F401  (routes register)
+        alerts,
         auth,
         case_handover,
         case_search,

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import applications, audit, clock, drafts, ids, spreadsheet
-from portal.casework import clocks, engine, facts, queries
+from portal.casework import clocks, engine, enquiries, facts, queries
 from portal.casework.clocks import CLOCKS
 from portal.casework.outcomes import RISK_LABELS, RISK_LEVELS
 from portal.casework.stages import DEADLINES, STAGES, STATUS_LABELS
@@ -144,7 +144,21 @@ def case_page(case) -> dict:
         "stage_labels": STATUS_LABELS,
         "deadlines": DEADLINES.values(),
         "now": clock.utcnow(),
+        "enquiries_suggested": enquiries.suggested(case),
+        "enquiries": list(enquiries.recorded(case).values()),
+        "support_consent_label": support_consent_label(case),
+        "support_referral": facts.latest(case, "support_referral"),
+        "record_values": record_values,
     }
+
+
+def support_consent_label(case) -> str:
+    if case.support_consent is None:
+        return str(_l("Not asked"))
+    if case.support_consent == "unanswered":
+        return str(_l("Asked, not answered"))
+    form = scheme_for(case).page("support").form(formdata=None, meta={"csrf": False})
+    return form.consent.display(case.support_consent)
 
 
 @bp.route("/cases/<int:case_id>/record/<kind>", methods=["GET", "POST"])
@@ -159,7 +173,7 @@ def case_record(case_id: int, kind: str):
         return refused_page(case, refused)
     now = clock.utcnow()
     if request.method == "GET":
-        return record_page(case, stage, stage_form(case, stage, now))
+        return record_page(case, stage, stage_form(case, stage, now, prefill=request.args))
     form = stage_form(case, stage, now, request.form)
     if form.validate():
         data = form.answers()
@@ -178,11 +192,17 @@ def case_record(case_id: int, kind: str):
     return record_page(case, stage, form)
 
 
-def stage_form(case, stage, now, formdata=None):
-    """The stage's form, without the reasons the rules show are not needed."""
+def stage_form(case, stage, now, formdata=None, prefill=None):
+    """The stage's form, without the reasons the rules show are not needed. A
+    link may fill in the choices the stage declares (`prefill`), with a value
+    among their choices only."""
     form = stage.form(formdata=formdata)
     for name in engine.unasked(case, stage, now):
         del form[name]
+    for name in stage.prefill:
+        value = (prefill or {}).get(name)
+        if name in form and value in {choice for choice, _label in form[name].choices}:
+            form[name].data = value
     return form
 
 

@@ -683,6 +683,55 @@ def missed_by_reason(scope: Scope) -> Table:
     )
 
 
+def support(scope: Scope) -> Table:
+    """Support from a specialist service: how many were offered it, said yes,
+    and were referred (the question came in with form versions that ask it)."""
+    names = ("support_consent", "support_referral")
+    now, before = queries.breakdown(scope, names), queries.breakdown(scope.before(), names)
+
+    def figures(counted) -> list[int]:
+        consent, referral = counted.get(names[0], {}), counted.get(names[1], {})
+        return [
+            sum(consent.values()),
+            consent.get("yes", 0),
+            consent.get("already", 0),
+            referral.get("referred", 0),
+            referral.get("not_referred", 0),
+        ]
+
+    labels = [
+        _l("Offered support"),
+        _l("Said yes (consent given)"),
+        _l("Already supported"),
+        _l("Referred to a service"),
+        _l("Not referred (reason recorded)"),
+    ]
+    rows = [
+        [str(label), shown(n), share(n, figures(now)[0]), shown(b), change(n, b)]
+        for label, n, b in zip(labels, figures(now), figures(before), strict=True)
+    ]
+    return Table(
+        "support",
+        str(_l("Support from specialist services")),
+        [
+            str(_l("Applications")),
+            str(_l("Number")),
+            str(_l("Share of those offered")),
+            str(_l("Previous period")),
+            str(_l("Change")),
+        ],
+        rows if figures(now)[0] or figures(before)[0] else [],
+        section="outcomes",
+        note=str(
+            _l(
+                "Offered: the form asked whether the applicant (or, for a referral, the person "
+                "at risk) would like to be put in touch with a local specialist service. "
+                "Referrals are counted once an officer records them."
+            )
+        ),
+    )
+
+
 def deadline_terms() -> dict[str, str]:
     """Each deadline's term, from where the rules live: the force's
     configuration and each scheme's definition."""
@@ -757,6 +806,7 @@ def outcome_tables(scope: Scope) -> list[Table]:
         closure_spread(scope),
         deadlines_kept(scope),
         missed_by_reason(scope),
+        support(scope),
     ]
 
 

@@ -3,6 +3,9 @@
 from flask import render_template
 from flask_login import current_user
 
+from portal.alerts import outbox
+from portal.models import Role
+
 from . import bp
 from .auth import signed_in
 
@@ -10,4 +13,6 @@ from .auth import signed_in
 @bp.get("/")
 @signed_in
 def index():
-    return render_template("admin/index.html", role=current_user.role_enum)
+    role = current_user.role_enum
+    alerts_failing = outbox.trouble_count() if role == Role.ADMINISTRATOR else 0
+    return render_template("admin/index.html", role=role, alerts_failing=alerts_failing)

@@ -1,7 +1,8 @@
 """The clocks that run while a case waits, besides its statutory deadlines
 (DESIGN.md section 7), each declared once here: the next update to the
 applicant, the next review of the risk, and the communication and
-safeguarding plan a case needs before it can miss its completion date. The
+safeguarding plan a case needs before it can miss its completion date, and
+the reply awaited from an enquiry to another force (enquiries.py). The
 stages set them (stages.py), the queue filters by them (queries.py), and the
 case page, the queue and the digest show them from here."""
 
@@ -72,6 +73,13 @@ CLOCKS = {
             column_due_at("review_due_at"),
             lambda moment: Application.review_due_at <= moment,
             _l("Risk review due"),
+        ),
+        Clock(
+            "enquiry",
+            _l("Reply to an enquiry to another force"),
+            column_due_at("enquiry_reply_due_at"),
+            lambda moment: Application.enquiry_reply_due_at <= moment,
+            _l("Enquiry reply due"),
         ),
         Clock(
             "plan",

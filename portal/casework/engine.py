@@ -13,6 +13,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, clock
+from portal.alerts import events as alert_events
 from portal.models import Application, CaseRecord, Role, Staff
 from portal.stats import applications as application_stats
 
@@ -161,6 +162,7 @@ def record(case: Application, stage: Stage, data: dict, staff: Staff, now) -> Ca
         changes=changes,
         **({"reason_in": row.uid} if reason_of(row) else {}),
     )
+    alert_events.stage_recorded(case, row, staff)  # queued in this same transaction
     return row
 
 

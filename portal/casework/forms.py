@@ -501,3 +501,111 @@ class PlanForm(QuestionForm):
         max_length=2000,
         params={"rows": 3},
     )
+
+
+ENQUIRY_ACTIONS = [
+    ("sent", _l("Enquiry sent")),
+    ("chased", _l("Chased for a reply")),
+    ("replied", _l("Reply received")),
+    ("dismissed", _l("Not needed: dismiss the suggestion")),
+]
+# The date each action was taken on, by the field that holds it.
+ENQUIRY_DATES = {"sent": "sent_on", "chased": "chased_on", "replied": "replied_on"}
+
+
+class EnquiryForm(QuestionForm):
+    """An enquiry to another force about the subject (see enquiries.py)."""
+
+    reveals = {
+        "action": {
+            "sent": ("sent_on", "about"),
+            "chased": ("chased_on",),
+            "replied": ("replied_on", "result", "findings"),
+            "dismissed": ("reason",),
+        }
+    }
+
+    force = ChoiceAnswer(
+        _l("Which force?"), short=_l("Force"), choices=[], required=_l("Select the force")
+    )
+    action = ChoiceAnswer(
+        _l("What happened?"),
+        short=_l("Enquiry"),
+        choices=ENQUIRY_ACTIONS,
+        required=_l("Select what happened"),
+    )
+    sent_on = when(_l("Date sent"), _l("Sent"), _l("Enter the date the enquiry was sent"))
+    about = TextAreaAnswer(
+        _l("What was asked, and about which address (optional)"),
+        short=_l("Asked about"),
+        max_length=2000,
+        params={"rows": 3},
+    )
+    chased_on = when(_l("Date chased"), _l("Chased"), _l("Enter the date it was chased"))
+    replied_on = when(
+        _l("Date the reply came"), _l("Reply received"), _l("Enter the date the reply came")
+    )
+    result = ChoiceAnswer(
+        _l("Result"),
+        short=_l("Result"),
+        choices=[
+            ("relevant", _l("Relevant information held")),
+            ("nothing", _l("Nothing relevant held")),
+        ],
+        hint=_l("Relevant information brings the review of the risk forward to now."),
+        required=_l("Select the result"),
+    )
+    findings = TextAreaAnswer(
+        _l("Findings"), short=_l("Findings"), max_length=5000, params={"rows": 4}
+    )
+    reason = reason(
+        _l("Why is no enquiry needed?"),
+        _l("Enter why no enquiry to this force is needed"),
+        short=_l("Why not needed"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .enquiries import other_forces
+
+        super().__init__(*args, **kwargs)
+        self.force.choices = [(name, name) for name in other_forces()]
+
+
+class SupportReferralForm(QuestionForm):
+    """Putting the applicant (or the person at risk) in touch with a specialist
+    service, with their consent."""
+
+    reveals = {
+        "outcome": {"referred": ("service", "referred_on", "consent"), "not_referred": ("reason",)}
+    }
+
+    outcome = ChoiceAnswer(
+        _l("Referral to a support service"),
+        short=_l("Referral"),
+        choices=[("referred", _l("Referred")), ("not_referred", _l("Not referred"))],
+        required=_l("Select whether a referral was made"),
+    )
+    service = ChoiceAnswer(
+        _l("Which service?"), short=_l("Service"), choices=[], required=_l("Select the service")
+    )
+    referred_on = when(_l("Date referred"), _l("Referred"), _l("Enter the date of the referral"))
+    consent = ChoiceAnswer(
+        _l("How was consent given?"),
+        short=_l("Consent"),
+        choices=[
+            ("application", _l("On the application")),
+            ("officer", _l("To an officer since")),
+        ],
+        required=_l("Select how consent was given"),
+    )
+    reason = reason(
+        _l("Why was no referral made?"),
+        _l("Enter why no referral was made"),
+        short=_l("Why not referred"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from portal.force import current_force
+
+        super().__init__(*args, **kwargs)
+        self.service.choices = [(s.name, s.name) for s in current_force().support_services]

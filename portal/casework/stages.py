@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from portal.clock import as_utc
 from portal.models import Application, Role, Staff
 
-from . import clocks, facts, forms
+from . import clocks, enquiries, facts, forms
 from .outcomes import DISCLOSURE_OUTCOMES, RISK_RANK, TRIAGE_CLOSES
 from .safe_contact import SafeContact, breaches
 
@@ -106,8 +106,11 @@ def late(case, stage, data, now) -> list[str]:
 
 
 def checks_awaiting(case, stage, data, now) -> list[str]:
+    """Research checks and enquiries to other forces still awaiting a reply."""
     systems = dict(forms.SYSTEMS)
-    return [str(systems.get(r.data.get("system"), "")) for r in facts.awaiting_checks(case)]
+    return [str(systems.get(r.data.get("system"), "")) for r in facts.awaiting_checks(case)] + [
+        str(_l("Enquiry to %(force)s", force=e.force)) for e in enquiries.awaiting(case)
+    ]
 
 
 def outside_safe_contact(case, stage, data, now) -> list[str]:
@@ -128,7 +131,12 @@ CHECKS_AWAITING = Departure(
     _l("Decided while checks awaited a reply"),
     "checks_override_reason",
     checks_awaiting,
-    lambda found: str(_l("Enter why the decision cannot wait for the checks awaiting a reply")),
+    lambda found: str(
+        _l(
+            "Enter why the decision cannot wait for the replies awaited (%(what)s)",
+            what="; ".join(found),
+        )
+    ),
 )
 UNSAFE_CONTACT = Departure(
     "safe_contact",
@@ -208,6 +216,34 @@ def another_case(case, data):
     return {}
 
 
+def enquiry_fits(case, data):
+    """A chase or a reply needs an enquiry awaiting one; a new enquiry or a
+    dismissal needs none awaiting from that force."""
+    standing = enquiries.recorded(case).get(data.get("force") or "")
+    waiting = standing is not None and standing.awaiting
+    if data.get("action") in ("chased", "replied") and not waiting:
+        return {"action": str(_l("No enquiry to this force is awaiting a reply."))}
+    if data.get("action") in ("sent", "dismissed") and waiting:
+        message = _l("An enquiry to this force is awaiting a reply: record a chase or the reply.")
+        return {"action": str(message)}
+    return {}
+
+
+def consent_given(case, data):
+    """A referral passes on someone's details: only with their consent."""
+    if (
+        data.get("outcome") == "referred"
+        and data.get("consent") == "application"
+        and case.support_consent != "yes"
+    ):
+        message = _l(
+            "The application does not give consent: record consent given to an officer, "
+            "or no referral."
+        )
+        return {"consent": str(message)}
+    return {}
+
+
 def outcome_fits(case, data):
     if data.get("outcome") in DISCLOSURE_OUTCOMES and case.disclosed_at is None:
         message = _l("Record the disclosure before closing with a disclosure outcome.")
@@ -262,6 +298,16 @@ def after_review(case, data, now, staff):
     clocks.reviewed(case, now)
 
 
+def after_enquiry(case, data, now, staff):
+    case.enquiry_reply_due_at = enquiries.next_reply_due(case)
+    if data.get("result") == "relevant":
+        clocks.review_now(case, now)
+
+
+def after_support_referral(case, data, now, staff):
+    case.support_referral = data.get("outcome")
+
+
 def after_plan(case, data, now, staff):
     clocks.planned(case, now)
 
@@ -304,6 +350,8 @@ class Stage:
     # The kind of record the page shows and sends back the uid of, so that the
     # stage applies to that record and no other (a sign-off, to its decision).
     shows: str | None = None
+    # Choice fields a link to the stage's page may fill in (a suggestion's force).
+    prefill: tuple[str, ...] = ()
 
     def status_after(self, data: dict) -> str | None:
         return self.leads_to(data or {}) if callable(self.leads_to) else self.leads_to
@@ -352,6 +400,18 @@ STAGES = {
             repeatable=True,
         ),
         Stage(
+            "enquiry",
+            _l("Enquiry to another force"),
+            forms.EnquiryForm,
+            leads_to=None,
+            requires=(case_open, triaged),
+            checks=(enquiry_fits,),
+            effect=after_enquiry,
+            repeatable=True,
+            reasons=("reason",),
+            prefill=("force",),
+        ),
+        Stage(
             "review",
             _l("Review of the risk"),
             forms.ReviewForm,
@@ -376,6 +436,17 @@ STAGES = {
             requires=(case_open, triaged),
             effect=after_plan,
             repeatable=True,
+        ),
+        Stage(
+            "support_referral",
+            _l("Referral to a support service"),
+            forms.SupportReferralForm,
+            leads_to=None,
+            requires=(case_open,),
+            checks=(consent_given,),
+            effect=after_support_referral,
+            repeatable=True,
+            reasons=("reason",),
         ),
         Stage(
             "decision",

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.force import current_force
 
 from . import common, subject
-from .engine import CHECK, Collection, Page, Scheme, Stop, answer
+from .engine import Collection, Page, Scheme, Stop, answer
 from .fields import ChoiceAnswer, TextAreaAnswer, TextField, WholeNumberAnswer
 from .forms import QuestionForm
 
@@ -163,8 +163,11 @@ SUBJECT = _l("The person you are worried about")
 CONCERN = _l("Your concern")
 CONTACT = common.CONTACT
 
+SUPPORT_KIND = "children"
+
 SCHEME = Scheme(
     slug="child-protection",
+    support_kind=SUPPORT_KIND,
     code="csods",
     route="right_to_ask",
     name=_l("Sarah's Law: ask about someone who has contact with a child"),
@@ -243,7 +246,14 @@ SCHEME = Scheme(
         ),
         Page("voicemail", TITLE, common.VoicemailForm, "say-police", CONTACT),
         Page("say-police", TITLE, common.SayPoliceForm, "communication", CONTACT),
-        Page("communication", TITLE, common.CommunicationForm, CHECK, CONTACT),
+        Page(
+            "communication",
+            TITLE,
+            common.CommunicationForm,
+            common.to_support(SUPPORT_KIND),
+            CONTACT,
+        ),
+        common.support_page(CONTACT),
         Stop("emergency", _l("Get help now"), "public/stop/emergency.html"),
         Stop(
             "other-force", _l("Apply to another police force"), "public/stop/other_force_child.html"

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.force import current_force
 
-from .engine import when
+from .engine import CHECK, Page, answer, branch, when
 from .fields import (
     ChoiceAnswer,
     DateAnswer,
@@ -236,6 +236,77 @@ class CommunicationForm(QuestionForm):
         max_length=500,
         params={"rows": 3},
     )
+
+
+# Support from a local specialist service, offered in every scheme (only when
+# the force lists a service of the scheme's kind): the applicant's consent to
+# be put in touch, never required. The officer records the referral (casework).
+SUPPORT = "support"
+
+
+class SupportForm(QuestionForm):
+    consent = ChoiceAnswer(
+        _l("Would you like us to put you in touch with one of these services? (optional)"),
+        short=_l("Put in touch with a support service"),
+        choices=[
+            ("yes", _l("Yes, you can pass my contact details to the service")),
+            ("no", _l("No, thank you")),
+            ("already", _l("I already get support from a service")),
+        ],
+        hint=_l("Your answer does not change how we deal with your application."),
+    )
+
+
+class ReferrerSupportForm(QuestionForm):
+    consent = ChoiceAnswer(
+        _l(
+            "Has the person at risk agreed to be put in touch with one of these services? "
+            "(optional)"
+        ),
+        short=_l("Person at risk agreed to be put in touch with a support service"),
+        choices=[
+            ("yes", _l("Yes, they agreed")),
+            ("no", _l("No, they did not want this")),
+            ("already", _l("They already get support from a service")),
+            ("not_asked", _l("I have not asked them")),
+        ],
+        hint=_l("Only say yes if they agreed: we will pass on their contact details."),
+    )
+
+
+def support_offered(kind: str) -> bool:
+    return bool(current_force().services_for(kind))
+
+
+def to_support(kind: str):
+    """The support question comes last, before check answers, if the force
+    lists a service of this kind."""
+
+    @branch(SUPPORT, CHECK)
+    def choose(answers) -> str:
+        return SUPPORT if support_offered(kind) else CHECK
+
+    return choose
+
+
+def support_page(section, form=SupportForm) -> Page:
+    return Page(
+        SUPPORT,
+        _l("Application"),
+        form,
+        CHECK,
+        section,
+        heading=_l("Support from a specialist service"),
+        hint_html="public/hints/support.html",
+    )
+
+
+def support_consent(answers) -> str | None:
+    """The consent as the case and the statistics keep it: "unanswered" when
+    the question was asked and skipped; None when it was not asked."""
+    if SUPPORT not in answers:
+        return None
+    return answer(answers, SUPPORT, "consent") or "unanswered"
 
 
 # Asking how to reach the person at risk, when someone else applies for them:

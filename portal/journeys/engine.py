@@ -155,6 +155,8 @@ class Scheme:
     context: Callable[[Answers], dict] = lambda answers: {}
     applicant_type: Callable[[Answers], str] = lambda answers: "self"
     columns: Callable[[Answers], dict] = lambda answers: {}
+    # The specialist support the scheme offers (portal/force.py SUPPORT_KINDS).
+    support_kind: str = "domestic_abuse"
     by_slug: dict[str, Page | Stop] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):

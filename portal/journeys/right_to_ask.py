@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal.force import current_force
 
 from . import common, subject
-from .engine import CHECK, Page, Scheme, Stop, answer, branch, when
+from .engine import Page, Scheme, Stop, answer, branch, when
 from .fields import (
     ChoiceAnswer,
     MultiChoiceAnswer,
@@ -339,7 +339,14 @@ SCHEME = Scheme(
         ),
         Page("voicemail", TITLE, common.VoicemailForm, "say-police", CONTACT),
         Page("say-police", TITLE, common.SayPoliceForm, "communication", CONTACT),
-        Page("communication", TITLE, common.CommunicationForm, CHECK, CONTACT),
+        Page(
+            "communication",
+            TITLE,
+            common.CommunicationForm,
+            common.to_support("domestic_abuse"),
+            CONTACT,
+        ),
+        common.support_page(CONTACT),
         Stop("emergency", _l("Get help now"), "public/stop/emergency.html"),
         Stop("other-force", _l("Apply to another police force"), "public/stop/other_force.html"),
         Stop("under-16", _l("Get help"), "public/stop/under_16.html"),

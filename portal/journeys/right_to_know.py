@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from portal.force import current_force
 
 from . import common, subject
-from .engine import CHECK, Page, Scheme, Stop, answer
+from .engine import Page, Scheme, Stop, answer
 from .fields import (
     ChoiceAnswer,
     EmailAnswer,
@@ -337,7 +337,8 @@ SCHEME = Scheme(
         Page("children", TITLE, common.ChildrenForm, "marac", RISK),
         Page("marac", TITLE, MaracForm, "urgency", RISK),
         Page("urgency", TITLE, UrgencyForm, "lawful-basis", SHARING),
-        Page("lawful-basis", TITLE, LawfulBasisForm, CHECK, SHARING),
+        Page("lawful-basis", TITLE, LawfulBasisForm, common.to_support("domestic_abuse"), SHARING),
+        common.support_page(AT_RISK, common.ReferrerSupportForm),
         Stop("emergency", _l("Get help now"), "public/stop/emergency.html"),
         Stop("other-force", _l("Refer to another police force"), "public/stop/other_force.html"),
     ),

@@ -39,6 +39,8 @@ COLUMNS = (
     "disclosed_at",
     "closed_at",
     "deviations",
+    "support_consent",
+    "support_referral",
     *sorted({column for d in DEADLINES.values() for column in (d.due, d.met)}),
 )
 DAYS = {"decision_days": "decision_signed_off_at", "disclosure_days": "disclosed_at"}
@@ -78,6 +80,12 @@ def values(row) -> dict[str, tuple[date, str]]:
         "right_scheme": row.quality_right_scheme or "",
         "crime_report": row.quality_crime_report or "",
     }
+    # Support from a specialist service: offered (the question was asked),
+    # the answer, and the referral the officer recorded.
+    if row.support_consent is not None:
+        found["support_consent"] = row.support_consent
+    if row.support_referral is not None:
+        found["support_referral"] = row.support_referral
     for dimension, column in DAYS.items():
         if getattr(row, column) is not None:
             with_buckets(found, dimension, days_between(row.submitted_at, getattr(row, column)))

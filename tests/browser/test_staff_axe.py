@@ -42,7 +42,19 @@ from .test_axe import Scanner
 pytestmark = pytest.mark.browser
 
 SEEDED_APPLICATIONS = 300
-STAGE_FORMS = ("triage", "contact", "identity", "check", "note", "decision")
+STAGE_FORMS = (
+    "triage",
+    "contact",
+    "identity",
+    "check",
+    "enquiry",
+    "review",
+    "marac",
+    "plan",
+    "support_referral",
+    "note",
+    "decision",
+)
 
 
 @pytest.fixture
