@@ -110,9 +110,8 @@ def suggested(case: Application) -> list[Suggested]:
     for address in subject_addresses(case):
         suggestion = places.suggest(address.text, address.postcode or None)
         forces = suggestion.forces
-        if not forces or own in forces[:1]:
-            continue  # unknown, or inside the force's own area: its own checks cover it
-        if any(force in known for force in forces[:1]):
+        # Unknown, inside the force's own area (its own checks cover it), or recorded already.
+        if not forces or forces[0] == own or forces[0] in known:
             continue
         found.append(Suggested(address, forces, suggestion.basis))
     return found
