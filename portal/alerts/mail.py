@@ -80,42 +80,31 @@ def footer() -> str:
     )
 
 
-def urgent_application(payload: dict) -> tuple[str, list[str]]:
-    reference = payload["reference"]
-    return str(_l("Urgent new application %(reference)s", reference=reference)), [
-        str(
-            _l(
-                "A new application, %(reference)s, has a high risk or is marked urgent.",
-                reference=reference,
-            )
+# The alerts about one case: a subject and a sentence, each with its reference.
+CASE_ALERTS = {
+    "urgent_application": (
+        _l("Urgent new application %(reference)s"),
+        _l("A new application, %(reference)s, has a high risk or is marked urgent."),
+    ),
+    "sign_off_requested": (
+        _l("Decision awaiting sign-off: %(reference)s"),
+        _l("A decision on case %(reference)s is awaiting a supervisor's sign-off."),
+    ),
+    "decision_returned": (
+        _l("Decision returned: %(reference)s"),
+        _l(
+            "A supervisor has returned your decision on case %(reference)s: "
+            "a new decision is needed."
         ),
-        str(_l("Open the case: %(link)s", link=case_link(payload["case_id"]))),
-    ]
+    ),
+}
 
 
-def sign_off_requested(payload: dict) -> tuple[str, list[str]]:
+def case_alert(kind: str, payload: dict) -> tuple[str, list[str]]:
+    subject, sentence = CASE_ALERTS[kind]
     reference = payload["reference"]
-    return str(_l("Decision awaiting sign-off: %(reference)s", reference=reference)), [
-        str(
-            _l(
-                "A decision on case %(reference)s is awaiting a supervisor's sign-off.",
-                reference=reference,
-            )
-        ),
-        str(_l("Open the case: %(link)s", link=case_link(payload["case_id"]))),
-    ]
-
-
-def decision_returned(payload: dict) -> tuple[str, list[str]]:
-    reference = payload["reference"]
-    return str(_l("Decision returned: %(reference)s", reference=reference)), [
-        str(
-            _l(
-                "A supervisor has returned your decision on case %(reference)s: "
-                "a new decision is needed.",
-                reference=reference,
-            )
-        ),
+    return str(subject % {"reference": reference}), [
+        str(sentence % {"reference": reference}),
         str(_l("Open the case: %(link)s", link=case_link(payload["case_id"]))),
     ]
 
@@ -141,16 +130,11 @@ def digest(payload: dict) -> tuple[str, list[str]]:
     return subject, paragraphs
 
 
-COMPOSERS = {
-    "urgent_application": urgent_application,
-    "sign_off_requested": sign_off_requested,
-    "decision_returned": decision_returned,
-    "digest": digest,
-}
-
-
 def message(alert: StaffAlert, to: str, now: datetime) -> EmailMessage:
-    subject, paragraphs = COMPOSERS[alert.kind](alert.payload)
+    if alert.kind == "digest":
+        subject, paragraphs = digest(alert.payload)
+    else:
+        subject, paragraphs = case_alert(alert.kind, alert.payload)
     sender = current_app.config["ALERTS_FROM"]
     mail = EmailMessage()
     mail["From"] = sender
