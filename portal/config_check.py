@@ -41,6 +41,7 @@ CHECKED = (
     "ENCRYPTION_KEYS and BLIND_INDEX_KEY present, well formed and not the test keys",
     "DATABASE_URL is PostgreSQL",
     "rate limits shared through Redis",
+    "the force's name is one of the UK's forces in portal/data (enquiries to other forces)",
     "staff alerts, once SMTP_HOST is set: ALERTS_FROM, an https PORTAL_BASE_URL, and TLS to a "
     "mail server not on this host",
 )
@@ -87,8 +88,27 @@ def production_problems(config: Mapping, environ: Mapping[str, str] = os.environ
         problems.append("DATABASE_URL is not PostgreSQL: SQLite cannot be shared by several hosts.")
     if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory"):
         problems.append("REDIS_URL is missing: rate limits must be shared by every worker.")
+    problems += force_problems(config.get("FORCE_CONFIG"))
     problems += alert_problems(config)
     return problems
+
+
+def force_problems(path: str | None) -> list[str]:
+    """The force's own file: readable, and naming a force the places data
+    knows, or every address in its own area would suggest an enquiry to itself."""
+    from . import places
+    from .force import load_force
+
+    try:
+        force = load_force(path)
+    except (OSError, ValueError) as error:
+        return [f"FORCE_CONFIG cannot be read: {error}"]
+    if force.name not in places.forces():
+        return [
+            f"The force's name {force.name!r} is not one of the forces in "
+            "portal/data/police_force_areas.csv: enquiries to other forces need the exact name."
+        ]
+    return []
 
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}

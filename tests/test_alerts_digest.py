@@ -99,7 +99,7 @@ def test_the_digest_goes_once_a_day_however_often_the_command_runs(app, team, cl
     assert "Queued" not in send_alerts(app).output
     assert len(inbox.to(team.officer.staff.email)) == 1
     clock.advance(hours=12)  # Wednesday 07:05
-    assert "Queued 1 daily digests" in send_alerts(app).output
+    assert "Queued 1 daily digest." in send_alerts(app).output
     assert len(inbox.to(team.officer.staff.email)) == 2
     assert [a.payload["day"] for a in alerts(app, kind="digest")] == ["2026-11-10", "2026-11-11"]
 

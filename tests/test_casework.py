@@ -267,6 +267,7 @@ def test_supervisors_export_a_case_and_the_queue_and_it_is_audited(app, officer,
     exported = json.loads(response.get_data(as_text=True))
     assert exported["reference"] == case_row(app, case_id).reference
     assert exported["answers"]["your-name"]["full_name"] == "Alex Example"
+    assert exported["support_consent"] == "yes" and exported["support_referral"] is None
     csv = supervisor.client.get("/admin/cases/export.csv").get_data(as_text=True)
     assert exported["reference"] in csv and "Alex Example" not in csv
     actions = [e.action for e in audit_after(app, marker)]
@@ -398,6 +399,10 @@ def test_a_case_prints_its_answers_and_casework_and_the_print_is_audited(app, of
     page = officer.client.get(f"/admin/cases/{case_id}/print").get_data(as_text=True)
     for shown in ("Sam Subject", "He checks my phone.", "Triage,", "OFFICIAL-SENSITIVE"):
         assert shown in page, shown
+    # What the meeting needs beside the answers: how to reach the applicant
+    # safely, the clocks, enquiries to other forces and the consent to support.
+    for section in ("safe-contact-title", "while-it-waits", "enquiries", "support"):
+        assert f'id="{section}"' in page, section
     assert "govuk-task-list" not in page and "Take this case" not in page  # no forms
     assert [e.action for e in audit_after(app, marker)] == ["case_printed"]
 

@@ -242,3 +242,17 @@ def test_without_a_proxy_a_forged_forwarded_address_is_not_believed(monkeypatch,
         environ_base={"REMOTE_ADDR": "198.51.100.7"},
     )
     assert seen["address"] == "198.51.100.7"
+
+
+def test_production_refuses_a_force_the_places_data_does_not_know(monkeypatch, tmp_path):
+    production_environment(monkeypatch, tmp_path)
+    force = tmp_path / "force.toml"
+    force.write_text('name = "Example Constabulary"\n')
+    monkeypatch.setenv("FORCE_CONFIG", str(force))
+    with pytest.raises(ConfigError, match="'Example Constabulary' is not one of the forces"):
+        create_app()
+    force.write_text('name = "South Wales Police"\narea_name = "South Wales"\n')
+    assert create_app().extensions["force"].name == "South Wales Police"
+    force.write_text('name = "South Wales Police"\ncolour = "blue"\n')
+    with pytest.raises(ConfigError, match="FORCE_CONFIG cannot be read: Unknown keys"):
+        create_app()

@@ -371,6 +371,15 @@ def export_case(case) -> dict:
         "closed_at",
         "outcome",
         "deviations",
+        "current_risk",
+        "last_contact_on",
+        "update_due_at",
+        "review_due_at",
+        "risk_raised_at",
+        "plan_recorded_at",
+        "enquiry_reply_due_at",
+        "support_consent",
+        "support_referral",
         "answers",
     )
     exported = {name: getattr(case, name) for name in names}

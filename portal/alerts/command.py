@@ -26,7 +26,7 @@ def send_command() -> None:
     digests = digest.queue_digests(now)
     db.session.commit()
     if digests is not None:
-        click.echo(f"Queued {digests} daily digests.")
+        click.echo(f"Queued {digests} daily digest{'' if digests == 1 else 's'}.")
     if not delivery.configured():
         click.echo(
             f"No mail server is configured (SMTP_HOST): {outbox.waiting()} alerts are queued "

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+
 from portal import deadlines, places
 from portal.force import current_force
 from portal.journeys.engine import answer
@@ -30,7 +32,7 @@ REPLY_DAYS = {"sent": "enquiry_reply_working_days", "chased": "enquiry_chase_wor
 class Address:
     text: str
     postcode: str
-    label: str  # "current address" or "previous address 2"
+    label: str  # "current address" or "previous address 2", in the reader's language
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,16 @@ def subject_addresses(case: Application) -> list[Address]:
             Address(
                 answer(answers, "subject-address", "address") or "",
                 answer(answers, "subject-address", "postcode") or "",
-                "current address",
+                _("current address"),
             )
         )
     for number, item in enumerate(answers.get("previous-addresses", {}).get("items", []), 1):
         found.append(
-            Address(item.get("address", ""), item.get("postcode", ""), f"previous address {number}")
+            Address(
+                item.get("address", ""),
+                item.get("postcode", ""),
+                _("previous address %(number)s", number=number),
+            )
         )
     return found
 
