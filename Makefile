@@ -13,9 +13,9 @@ LINT_PATHS := portal tests migrations bench ops wsgi.py gunicorn.conf.py
 # The offline advisory snapshot that make advisories copies from (OSV format).
 ADVISORIES_DIR ?= ../shared/advisories
 
-.PHONY: setup run serve test audit audit-deps advisories lock check-config lint migrate messages clean chromium bench mutation
+.PHONY: setup run serve test audit audit-deps advisories lock check-config lint migrate messages translations test-slow clean chromium bench mutation
 
-setup: $(STAMP_PY) $(ASSETS) migrate chromium
+setup: $(STAMP_PY) $(ASSETS) translations migrate chromium
 
 # Python packages come from the lock only, every file checked against its hash: first pip and
 # setuptools (requirements/bootstrap.txt), then every package, direct and transitive
@@ -65,6 +65,10 @@ serve: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The slow tier: end-to-end runs CI leaves out (each language every way in the browser).
+test-slow: setup
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 # The production settings check (portal/config_check.py) on this environment's settings:
 # PORTAL_ENV=production SECRET_KEY=... DATABASE_URL=... make check-config
@@ -123,8 +127,18 @@ bench: setup wrk
 mutation: setup
 	$(BIN)/python bench/mutation.py
 
+# Every string's template, the public pages' template the languages translate, and each
+# language's catalogue brought up to date with it (new strings empty, for its translator).
 messages: $(STAMP_PY)
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o portal/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --add-comments=Translators: -F babel-public.cfg -k _l \
+		-o portal/translations/public.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i portal/translations/public.pot \
+		-d portal/translations
+
+# The compiled catalogues the app reads (not committed): built from each language's .po.
+translations: $(STAMP_PY)
+	$(BIN)/pybabel compile --statistics -d portal/translations
 
 clean:
 	rm -rf $(VENV) node_modules static/build

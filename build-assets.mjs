@@ -1,5 +1,6 @@
 // Builds the front-end assets into static/build/ (not committed):
-// the force's stylesheet compiled from GOV.UK Frontend's Sass, GOV.UK
+// the force's stylesheet compiled from GOV.UK Frontend's Sass (and its mirror
+// image for right-to-left languages), GOV.UK
 // Frontend's JavaScript, the portal's own module and the favicon. GOV.UK's
 // images (crown, crest, favicons) are deliberately not copied: a police
 // service must not use them.
@@ -8,6 +9,7 @@
 // of its content (portal.3f2a9c1b0d4e.css), with .gz and .br copies beside it.
 // assets.json maps each name to its hashed one; portal/assets.py reads it so
 // templates ask for the hashed name, which browsers may then cache for a year.
+import rtlcss from "rtlcss";
 import { compile } from "sass";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -57,6 +59,9 @@ const css = compile(join(root, "static", "scss", "portal.scss"), {
   silenceDeprecations: ["import"],
 });
 publish("portal.css", css.css);
+// The same stylesheet mirrored for the languages written right to left
+// (Urdu): left and right swapped in every rule, by rtlcss.
+publish("portal.rtl.css", rtlcss.process(css.css));
 
 // The source map keeps its plain name: the hashed script's comment points to it.
 writeFileSync(

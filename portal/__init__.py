@@ -134,7 +134,9 @@ def register_extensions(app: Flask) -> None:
         database.configure_sqlite(db.engine)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app)
+    from . import languages
+
+    babel.init_app(app, locale_selector=languages.select)
     security.register(app)
     request_log.register(app)
     assets.register(app)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import crypto, deadlines
+from portal import crypto, deadlines, languages
 from portal.alerts import events as alert_events
 from portal.casework import search
 from portal.casework.outcomes import RISK_RANK
@@ -41,6 +41,7 @@ def new_draft(*, scheme: str, now: datetime, idle: timedelta) -> tuple[str, Draf
         last_active_at=now,
         expires_at=now + idle,
         channel="online",
+        language=languages.current().code,
     )
     db.session.add(draft)
     return token, draft
@@ -56,6 +57,7 @@ def get_draft(*, token: str, lock: bool = False) -> Draft | None:
 def touch(draft: Draft, *, now: datetime, idle: timedelta) -> None:
     draft.last_active_at = now
     draft.expires_at = now + idle
+    draft.language = languages.current().code
 
 
 def is_expired(draft: Draft, *, now: datetime) -> bool:
@@ -92,6 +94,7 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
             scheme=scheme.code,
             route=scheme.route,
             channel=draft.channel,
+            language=draft.language,
             applicant_type=scheme.applicant_type(answers),
             submitted_at=now,
             submitted_on=deadlines.local_date(now),

@@ -69,6 +69,9 @@ class Config:
     MAX_FORM_PARTS = 200
 
     SESSION_COOKIE_NAME = "portal_session"
+    # The public pages' language (portal/languages.py): its code only, for the
+    # browser session; nothing else is kept in it.
+    LANGUAGE_COOKIE_NAME = "portal_language"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -218,6 +221,7 @@ class ProductionConfig(Config):
     TRUSTED_PROXY_HOPS = 0
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-portal_session"
+    LANGUAGE_COOKIE_NAME = "__Host-portal_language"
     HSTS = True
     STRICT_TEMPLATES = False
 

@@ -133,7 +133,8 @@ def count_abandoned(draft: Draft, kind: str) -> None:
     page it stopped at, which is how drop-off by page is measured."""
     scheme = SCHEMES.get(draft.scheme)
     if draft.application_id is None and scheme is not None and has_begun(draft.answers or {}):
-        analytics.record(kind, scheme.slug, page=scheme.resume_slug(draft.answers or {}))
+        page = scheme.resume_slug(draft.answers or {})
+        analytics.record(kind, scheme.slug, page=page, language=draft.language)
 
 
 def purge_expired() -> int:

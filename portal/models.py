@@ -107,6 +107,8 @@ class Application(Base):
     # it, and the officer's record of the referral ("referred", "not_referred").
     support_consent: Mapped[str | None] = mapped_column(String(20))
     support_referral: Mapped[str | None] = mapped_column(String(20))
+    # The language of the public pages it was sent in (portal/languages.py).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     assigned_to: Mapped[Staff | None] = relationship(foreign_keys=[assigned_to_id])
     records: Mapped[list[CaseRecord]] = relationship(
@@ -137,6 +139,9 @@ class Draft(Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     # "online", or how staff received an application they are keying in.
     channel: Mapped[str] = mapped_column(String(20), default="online", server_default="online")
+    # The language of the pages as last answered (portal/languages.py): the
+    # application's language, and the one an unfinished journey is counted in.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # What this journey has already been counted for ("reached:<page>",
     # "met_error:<page>:<question>"), so each journey counts once. Sealed: the
     # pages a journey reached say something of its answers.
@@ -300,10 +305,11 @@ class JourneyEvent(Base):
     question: Mapped[str] = mapped_column(String(60), default="")
     message: Mapped[str] = mapped_column(String(200), default="")
     value: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class JourneyStat(Base):
-    """Monthly counts of journey events by form and version, kept current as
+    """Monthly counts of journey events by form, version and language, kept current as
     events arrive: the cells the statistics read (see stats/suppression.py)."""
 
     __tablename__ = "journey_stat"
@@ -317,6 +323,7 @@ class JourneyStat(Base):
     question: Mapped[str] = mapped_column(String(60), default="")
     message: Mapped[str] = mapped_column(String(200), default="")
     value: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     count: Mapped[int] = mapped_column(default=0)
     offset: Mapped[int] = mapped_column(SmallInteger, default=2)  # see stats/suppression.py
 
@@ -330,6 +337,7 @@ class JourneyStat(Base):
             "question",
             "message",
             "value",
+            "language",
             name="uq_journey_stat_key",
         ),
         Index("ix_journey_stat_kind_month", "kind", "month"),

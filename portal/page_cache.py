@@ -8,9 +8,9 @@ requests: they are rendered as markers and put in at each request.
 Nothing an applicant typed is ever rendered into a cached page: callers pass
 only words, links and flags (the key says which), never answers. Each app has
 its own cache (app.extensions), emptied when the app starts; a cached page is
-keyed by its template, its language, the force's settings and the caller's
-key, so a new deployment, a changed setting or another language renders
-afresh.
+keyed by its template, its language, the force's settings, its path and
+the caller's key, so a new deployment, a changed setting or another language
+renders afresh.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -59,8 +59,9 @@ def render_lazily(
     (a question's form is then not built at all)."""
     if not current_app.config.get("PAGE_CACHE", True) or staff_keying_in():
         return render_template(template, seconds_left=seconds_left, **context_of())
-    # The force's settings are part of every page (a test may swap them).
-    whole_key = (template, str(get_locale()), id(current_force()), key)
+    # The force's settings are part of every page (a test may swap them), and
+    # its path (the language toggle's links come back to it).
+    whole_key = (template, str(get_locale()), id(current_force()), request.path, key)
     cached = store().get(whole_key)
     if cached is None:
         cached = render_template(

@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from flask import Flask, render_template, session
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from . import languages
 from .clock import as_utc
 from .force import current_force
 from .journeys import common
@@ -86,6 +88,15 @@ def staff_seconds_left() -> int:
     return sessions.seconds_left(current_user.session_token)
 
 
+def applied_in(case) -> str:
+    """The language a case was sent in, and any interpreter asked for, as
+    officers see it on the case and the queue."""
+    words = _("Applied in %(language)s", language=languages.english_name(case.language))
+    if "interpreter" in (case.communication_needs or []):
+        words = _("%(applied)s; asked for an interpreter", applied=words)
+    return words
+
+
 def is_overdue(due, now) -> bool:
     return as_utc(due) < now
 
@@ -108,9 +119,12 @@ def register(app: Flask) -> None:
         is_overdue=is_overdue,
         due_soon=due_soon,
         outcome_label=outcome_label,
+        applied_in=applied_in,
         zip=zip,
         combine=lambda a, b: {**a, **b},
     )
+    app.jinja_env.globals["current_language"] = languages.current
+    app.jinja_env.globals["languages"] = languages.LANGUAGES
     app.jinja_env.globals["staff_seconds_left"] = staff_seconds_left
     app.jinja_env.globals["staff_keying_in"] = staff_keying_in
     app.jinja_env.globals["contact_sections"] = {

@@ -106,7 +106,7 @@ def test_every_journey_page_is_kept_out_of_the_cache(make_app, scheme_slug):
         take(applicant, scheme, planned)
         if scheme.page(slugs[-1]).is_answered(answers):
             revisit(applicant, scheme_slug)
-    for url in (*PUBLIC_PAGES, "/exit"):
+    for url in (*PUBLIC_PAGES, "/language/cy?next=/", "/exit"):
         app.test_client().get(url)
     recorder.assert_no_store()
     journey = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}

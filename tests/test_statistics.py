@@ -80,6 +80,7 @@ def test_a_journey_is_measured_without_its_answers(app):
         "question",
         "message",
         "value",
+        "language",  # of the pages (English, Cymraeg...), never anything of the person
     }
     with app.app_context():
         assert {e.version for e in seen} == {versions.current("right-to-ask")}
@@ -311,6 +312,7 @@ def test_application_counts_follow_the_case_and_a_rebuild_agrees(app, clock):
     assert live == {
         ("all", "1", 2),
         ("applicant_type", "self", 2),
+        ("language", "en", 2),
         ("outcome", "no_information", 1),
         ("outcome", "withdrawn", 1),
         ("quality", "partly", 1),

@@ -70,7 +70,7 @@ def number(text: str) -> int:
     return int(text.replace(",", ""))
 
 
-CELL = ("month", "scheme", "version", "page", "question", "message", "value")
+CELL = ("month", "scheme", "version", "page", "question", "message", "value", "language")
 
 
 def published_events(app, kind: str, scope_months, **where) -> dict[tuple, int]:
@@ -328,7 +328,8 @@ def test_satisfaction_as_a_trend(app, analyst):
 
 def rounded_satisfaction(month, version, scheme, score, n) -> int:
     cell = {"month": month, "scheme": scheme, "version": version, "kind": "satisfaction"}
-    return journey_cell(cell | {"page": "", "question": "", "message": "", "value": score}, n)
+    empty = {"page": "", "question": "", "message": "", "value": score, "language": "en"}
+    return journey_cell(cell | empty, n)
 
 
 def test_what_the_change_to_right_to_ask_did(app, analyst):

@@ -28,7 +28,11 @@ def unsent_draft(app) -> SimpleNamespace:
         draft = db.session.scalars(select(Draft)).one()
         assert draft.application_id is None
         return SimpleNamespace(
-            id=draft.id, answers=draft.answers, channel=draft.channel, application_id=None
+            id=draft.id,
+            answers=draft.answers,
+            channel=draft.channel,
+            language=draft.language,
+            application_id=None,
         )
 
 

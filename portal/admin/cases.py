@@ -380,6 +380,7 @@ def export_case(case) -> dict:
         "enquiry_reply_due_at",
         "support_consent",
         "support_referral",
+        "language",
         "answers",
     )
     exported = {name: getattr(case, name) for name in names}
@@ -400,6 +401,7 @@ QUEUE_COLUMNS = (
     "scheme",
     "route",
     "channel",
+    "language",
     "submitted_at",
     "stage",
     "triage_due_at",

@@ -13,7 +13,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal import clock, deadlines, spreadsheet
+from portal import clock, deadlines, languages, spreadsheet
 from portal.casework.outcomes import DISCLOSURE_OUTCOMES, LATE_CATEGORIES, OUTCOME_LABELS
 from portal.casework.stages import DEADLINES
 from portal.extensions import db
@@ -474,6 +474,48 @@ def problems(scope: Scope) -> Table:
     )
 
 
+def by_language(scope: Scope) -> Table:
+    """Each language's journeys (every language offered, a row each): how many
+    started and were sent, how many left unfinished, and the questions they got
+    wrong (once per journey and question)."""
+    kinds = ("started", "submitted", "exited", "expired", "met_error")
+    counts = queries.journeys(scope, "language", "kind", kinds=kinds)
+    rows = []
+    for code, language in languages.LANGUAGES.items():
+        n = {kind: counts.get((code, kind), 0) for kind in kinds}
+        rows.append(
+            [
+                language.english,
+                shown(n["started"]),
+                shown(n["submitted"]),
+                share(n["submitted"], n["started"]),
+                shown(n["exited"] + n["expired"]),
+                shown(n["met_error"]),
+            ]
+        )
+    return Table(
+        "languages",
+        str(_l("Forms by the language of their pages")),
+        [
+            str(_l("Language")),
+            str(_l("Started")),
+            str(_l("Sent online")),
+            str(_l("Completion")),
+            str(_l("Left unfinished")),
+            str(_l("Questions got wrong")),
+        ],
+        rows,
+        section="form-quality",
+        note=str(
+            _l(
+                "A journey counts in the language its pages were in at each step: one that "
+                "changes language part-way counts in both. Questions got wrong count once per "
+                "journey and question."
+            )
+        ),
+    )
+
+
 def problem_scheme(scope: Scope, problem) -> str:
     if scope.scheme in SCHEMES:
         return scope.scheme
@@ -784,6 +826,14 @@ def usage_tables(scope: Scope) -> list[Table]:
             _l("Channel"),
             {"online": str(_l("Online")), **{key: str(label) for key, label in KEY_IN_CHANNELS}},
         ),
+        by_dimension(
+            scope,
+            "language",
+            "application-languages",
+            _l("Applications by the language they were sent in"),
+            _l("Language"),
+            {code: language.english for code, language in languages.LANGUAGES.items()},
+        ),
         leaving(scope),
         satisfaction(scope),
     ]
@@ -794,6 +844,7 @@ def quality_tables(scope: Scope) -> list[Table]:
     return [
         *(funnel(scope, slug) for slug in slugs),
         problems(scope),
+        by_language(scope),
         changed(scope),
         used_appropriately(scope),
     ]

@@ -25,7 +25,36 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
+from portal import languages
+
 ALLOWED_MULTILINE = {"\n", "\r", "\t"}
+
+
+class InPageLanguage:
+    """A GOV.UK widget whose error message says "Error:" (read out before it)
+    in the page's language: the component's own word is English."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if "errorMessage" in params:
+            params["errorMessage"]["visuallyHiddenText"] = _l("Error")
+        return params
+
+
+class TextInput(InPageLanguage, GovTextInput):
+    pass
+
+
+class TextArea(InPageLanguage, GovTextArea):
+    pass
+
+
+class RadioInput(InPageLanguage, GovRadioInput):
+    pass
+
+
+class CheckboxesInput(InPageLanguage, GovCheckboxesInput):
+    pass
 
 
 def has_control_characters(value: str, multiline: bool) -> bool:
@@ -60,7 +89,7 @@ class PortalField:
 class TextField(PortalField, StringField):
     """A single-line text answer."""
 
-    widget = GovTextInput()
+    widget = TextInput()
     multiline = False
 
     def __init__(
@@ -110,7 +139,7 @@ class TextField(PortalField, StringField):
 class TextAreaAnswer(TextField, TextAreaField):
     """A multi-line text answer: line breaks and tabs are kept."""
 
-    widget = GovTextArea()
+    widget = TextArea()
     multiline = True
 
     def __init__(self, label, *, max_length=5000, **kwargs):
@@ -288,7 +317,7 @@ class TimeAnswer(TextField):
 class ChoiceAnswer(PortalField, RadioField):
     """Radios. An answer that is not one of the choices gets the required message."""
 
-    widget = GovRadioInput()
+    widget = RadioInput()
 
     def __init__(
         self,
@@ -323,7 +352,7 @@ class ChoiceAnswer(PortalField, RadioField):
 class MultiChoiceAnswer(PortalField, SelectMultipleField):
     """Checkboxes. `exclusive` names a choice ("None of these") that cannot go with others."""
 
-    widget = GovCheckboxesInput()
+    widget = CheckboxesInput()
 
     def __init__(
         self,
@@ -472,7 +501,9 @@ class DateAnswer(PortalField, Field):
         return self.data
 
     def display(self, value) -> str:
-        return format_date(date.fromisoformat(value), "d MMMM y") if value else ""
+        if not value:
+            return ""
+        return format_date(date.fromisoformat(value), languages.current().date_format)
 
     @property
     def error_href(self) -> str:

@@ -13,11 +13,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 
-from portal import applications, clock, drafts, errors, page_cache
+from portal import applications, clock, drafts, errors, languages, page_cache
 from portal.extensions import db
 from portal.journeys.engine import CHECK, Collection, Page, Scheme, Stop
 from portal.journeys.fields import ChoiceAnswer
@@ -218,10 +219,12 @@ def measure_errors(scheme: Scheme, slug: str, form, state: drafts.DraftState) ->
     """Which questions people get wrong, and with which message (never what
     they typed): every error shown, and once per journey and question. Before
     a journey starts (its first page) there is no draft to remember it in, so
-    each try there counts as a journey."""
+    each try there counts as a journey. The message is counted in English,
+    whatever the page's language, so that one question's message is one figure."""
     for field in form.answer_fields():
         if field.errors:
-            message = str(field.errors[0])
+            with force_locale(languages.DEFAULT):
+                message = str(field.errors[0])
             analytics.record("error", scheme.slug, page=slug, question=field.name, message=message)
             if state.started:
                 analytics.once(

@@ -6,7 +6,7 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import audit, drafts, page_cache, staff_sessions
+from portal import audit, drafts, languages, page_cache, staff_sessions
 from portal.extensions import db
 from portal.force import current_force
 from portal.journeys.fields import ChoiceAnswer
@@ -86,7 +86,35 @@ def exit_page():
     db.session.commit()
     session.clear()
     response = redirect(current_force().exit_url, code=303)
+    response.delete_cookie(
+        current_app.config["LANGUAGE_COOKIE_NAME"],
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+@bp.get("/language/<code>")
+def choose_language(code: str):
+    """The language toggle: keep the language chosen for this browser session
+    (its code only, in a cookie of its own) and go back to the page it was
+    chosen on. A plain link, so it works without JavaScript."""
+    if code not in languages.LANGUAGES:
+        code = languages.DEFAULT
+    back = request.args.get("next", "")
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = url_for("public.index")
+    response = redirect(back, code=303)
+    config = current_app.config
+    response.set_cookie(
+        config["LANGUAGE_COOKIE_NAME"],
+        code,
+        secure=config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 

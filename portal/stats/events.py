@@ -1,6 +1,7 @@
 """First-party, aggregate measurement of the public forms.
 
-An event names a scheme, the version of its content that was shown, a kind
+An event names a scheme, the version of its content that was shown, the
+language of the pages, a kind
 and (where it matters) a page, a question, a fixed error message or a number
 (a satisfaction score, a time bucket). It holds no answer, no address, no
 browser details and no journey id, so no event can be tied to a person or to
@@ -29,7 +30,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from portal import clock, deadlines
+from portal import clock, deadlines, languages
 from portal.database import lift_statement_timeout
 from portal.extensions import db
 from portal.models import Draft, JourneyEvent, JourneyStat
@@ -39,7 +40,7 @@ from .suppression import offset_of
 
 log = logging.getLogger(__name__)
 
-KEY = ("month", "scheme", "version", "kind", "page", "question", "message", "value")
+KEY = ("month", "scheme", "version", "kind", "page", "question", "message", "value", "language")
 # The kinds that mark a version as seen (a journey opening or starting on it).
 FIRST_SIGHTINGS = frozenset({"opened", "started"})
 TIME_BUCKETS = (0, 5, 10, 15, 20, 30, 45, 60, 90, 120)  # minutes: each the start of a bucket
@@ -60,9 +61,11 @@ def record(
     value: int = 0,
     at: datetime | None = None,
     version: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Add an event and count it, in the caller's transaction (a savepoint, so
-    that a failure here leaves the journey's own changes alone)."""
+    that a failure here leaves the journey's own changes alone). Its language
+    is the page's unless given (a journey ended outside its own request)."""
     now = at or clock.utcnow()
     day = deadlines.local_date(now)
     version = versions.current(scheme) if version is None else version
@@ -75,6 +78,7 @@ def record(
         "question": question,
         "message": message[:200],
         "value": value,
+        "language": language or languages.current().code,
     }
     # The caller's own changes are written first, outside the savepoint: if the
     # database fails there, that is the journey's failure, not the measuring's.

@@ -96,7 +96,7 @@ def per_request(function):
 # each cell rounded first), and each figure is a sum over those: a page of
 # tables costs a few queries, not one each. Months are kept apart only for the
 # kinds the trends draw.
-JOURNEY_CELL = ("scheme", "version", "kind", "page", "question", "message", "value")
+JOURNEY_CELL = ("scheme", "version", "kind", "page", "question", "message", "value", "language")
 MONTHLY_KINDS = ("started", "submitted", "satisfaction")
 MONTHLY_CELL = ("month", "kind", "value")
 
@@ -121,7 +121,7 @@ def journeys(
     scope: Scope, *by: str, kinds: tuple[str, ...] | None = None, scheme: str | None = None
 ) -> dict[tuple, int]:
     """Journey counts grouped by these columns (kind, page, question, message,
-    value, version, scheme; or month, with kind and value, for MONTHLY_KINDS),
+    value, version, scheme, language; or month, with kind and value, for MONTHLY_KINDS),
     of one form if `scheme` is given."""
     monthly = "month" in by
     names = MONTHLY_CELL if monthly else JOURNEY_CELL
