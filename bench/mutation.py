@@ -109,6 +109,26 @@ TARGETS: dict[str, Target] = {
         ("bar_chart",),
     ),
     "security headers": Target("portal/security.py", ("tests/test_security_headers.py",)),
+    "casework rules": Target(
+        "portal/casework/stages.py",
+        ("tests/test_casework_rules.py",),
+        (
+            "late",
+            "checks_awaiting",
+            "case_open",
+            "case_closed",
+            "triaged",
+            "not_disclosed",
+            "decision_to_sign_off",
+            "approved",
+            "decision_shown",
+        ),
+    ),
+    "casework engine": Target(
+        "portal/casework/engine.py",
+        ("tests/test_casework_rules.py",),
+        ("refusal", "unasked", "problems", "status_of"),
+    ),
     "submission": Target(
         "portal/applications.py",
         (
