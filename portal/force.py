@@ -7,7 +7,7 @@ file with the same keys (see docs/force.example.toml).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 # The kinds of specialist support a force may list, and the schemes that offer
 # each (a scheme names its kind in portal/journeys: Scheme.support_kind).
@@ -21,35 +21,94 @@ class SupportService:
     name: str
     kinds: tuple[str, ...] = ("domestic_abuse",)
     about: str = ""  # who it helps, in a few words, shown to the applicant
+    # `about` in the other languages of the public pages, by language code.
+    about_in: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_config(cls, item: dict) -> SupportService:
-        unknown = set(item) - {"name", "kinds", "about"}
+        unknown = set(item) - {"name", "kinds", "about", "about_in"}
         kinds = tuple(item.get("kinds", ("domestic_abuse",)))
         if unknown or not item.get("name") or not set(kinds) <= set(SUPPORT_KINDS):
             raise ValueError(
                 f"A support service needs a name and kinds from {', '.join(SUPPORT_KINDS)}: {item}"
             )
-        return cls(name=item["name"], kinds=kinds, about=item.get("about", ""))
+        about_in = tuple(sorted(dict(item.get("about_in", {})).items()))
+        return cls(name=item["name"], kinds=kinds, about=item.get("about", ""), about_in=about_in)
+
+    def in_language(self, code: str) -> SupportService:
+        return replace(self, about=dict(self.about_in).get(code, self.about))
 
 
 # The West Midlands' services: a force lists its own in its configuration.
+# Their words in the other languages were made as the public pages' catalogues
+# were (docs/translations.md): machine translations that need review by a
+# qualified translator.
 WEST_MIDLANDS_SUPPORT = (
     SupportService(
-        "Birmingham and Solihull Women's Aid", about="For people in Birmingham and Solihull."
+        "Birmingham and Solihull Women's Aid",
+        about="For people in Birmingham and Solihull.",
+        about_in=(
+            ("cy", "Ar gyfer pobl yn Birmingham a Solihull."),
+            ("pa", "ਬਰਮਿੰਘਮ ਅਤੇ ਸੋਲੀਹਲ ਦੇ ਲੋਕਾਂ ਲਈ।"),
+            ("pl", "Dla osób z Birmingham i Solihull."),
+            ("ur", "برمنگھم اور سولیہل کے لوگوں کے لیے۔"),
+        ),
     ),
     SupportService(
         "Black Country Women's Aid",
         about="For people in Dudley, Sandwell, Walsall and Wolverhampton.",
+        about_in=(
+            ("cy", "Ar gyfer pobl yn Dudley, Sandwell, Walsall a Wolverhampton."),
+            ("pa", "ਡਡਲੀ, ਸੈਂਡਵੈੱਲ, ਵਾਲਸਾਲ ਅਤੇ ਵੁਲਵਰਹੈਂਪਟਨ ਦੇ ਲੋਕਾਂ ਲਈ।"),
+            ("pl", "Dla osób z Dudley, Sandwell, Walsall i Wolverhampton."),
+            ("ur", "ڈڈلی، سینڈویل، والسال اور وولورہیمپٹن کے لوگوں کے لیے۔"),
+        ),
     ),
-    SupportService("Coventry Haven Women's Aid", about="For people in Coventry."),
-    SupportService("Men's Advice Line (Respect)", about="For men, anywhere in the UK."),
+    SupportService(
+        "Coventry Haven Women's Aid",
+        about="For people in Coventry.",
+        about_in=(
+            ("cy", "Ar gyfer pobl yn Coventry."),
+            ("pa", "ਕੌਵੈਂਟਰੀ ਦੇ ਲੋਕਾਂ ਲਈ।"),
+            ("pl", "Dla osób z Coventry."),
+            ("ur", "کوونٹری کے لوگوں کے لیے۔"),
+        ),
+    ),
+    SupportService(
+        "Men's Advice Line (Respect)",
+        about="For men, anywhere in the UK.",
+        about_in=(
+            ("cy", "Ar gyfer dynion, unrhyw le yn y DU."),
+            ("pa", "ਮਰਦਾਂ ਲਈ, ਯੂਕੇ ਵਿੱਚ ਕਿਤੇ ਵੀ।"),
+            ("pl", "Dla mężczyzn, w całej Wielkiej Brytanii."),
+            ("ur", "مردوں کے لیے، برطانیہ میں کہیں بھی۔"),
+        ),
+    ),
     SupportService(
         "NSPCC Helpline",
         kinds=("children",),
         about="For adults worried about a child, anywhere in the UK.",
+        about_in=(
+            ("cy", "Ar gyfer oedolion sy'n poeni am blentyn, unrhyw le yn y DU."),
+            ("pa", "ਕਿਸੇ ਬੱਚੇ ਬਾਰੇ ਚਿੰਤਤ ਬਾਲਗਾਂ ਲਈ, ਯੂਕੇ ਵਿੱਚ ਕਿਤੇ ਵੀ।"),
+            ("pl", "Dla dorosłych, którzy martwią się o dziecko, w całej Wielkiej Brytanii."),
+            ("ur", "ان بالغوں کے لیے جو کسی بچے کے بارے میں فکرمند ہیں، برطانیہ میں کہیں بھی۔"),
+        ),
     ),
 )
+
+# The force's own words that the public pages show, which a force may give
+# in each language of the pages ([words.cy] in its TOML).
+TRANSLATABLE = ("area_name", "contact_hours", "postal_address")
+WEST_MIDLANDS_WORDS = {
+    "cy": {
+        "area_name": "Gorllewin Canolbarth Lloegr",
+        "contact_hours": "24 awr y dydd, 7 diwrnod yr wythnos",
+    },
+    "pa": {"area_name": "ਵੈਸਟ ਮਿਡਲੈਂਡਜ਼", "contact_hours": "ਦਿਨ ਦੇ 24 ਘੰਟੇ, ਹਫ਼ਤੇ ਦੇ 7 ਦਿਨ"},
+    "pl": {"area_name": "West Midlands", "contact_hours": "24 godziny na dobę, 7 dni w tygodniu"},
+    "ur": {"area_name": "ویسٹ مڈلینڈز", "contact_hours": "دن کے 24 گھنٹے، ہفتے کے 7 دن"},
+}
 
 
 @dataclass(frozen=True)
@@ -85,7 +144,20 @@ class Force:
     enquiry_chase_working_days: int = 5
     # Specialist services the public forms offer to put applicants in touch with.
     support_services: tuple[SupportService, ...] = WEST_MIDLANDS_SUPPORT
+    # The words of TRANSLATABLE in each other language of the public pages.
+    words: dict = field(default_factory=lambda: WEST_MIDLANDS_WORDS)
     extra: dict = field(default_factory=dict)
+
+    def in_language(self, code: str) -> Force:
+        """The force as the public pages show it in this language: its words in
+        that language where it gives them, in English where not."""
+        found = _IN_LANGUAGE.get((id(self), code))
+        if found is None or found[0] is not self:
+            given = {k: v for k, v in self.words.get(code, {}).items() if k in TRANSLATABLE}
+            services = tuple(service.in_language(code) for service in self.support_services)
+            found = (self, replace(self, **given, support_services=services))
+            _IN_LANGUAGE[(id(self), code)] = found
+        return found[1]
 
     def services_for(self, kind: str) -> tuple[SupportService, ...]:
         return tuple(service for service in self.support_services if kind in service.kinds)
@@ -93,6 +165,9 @@ class Force:
     @property
     def area_slugs(self) -> dict[str, str]:
         return {slugify(name): name for name in self.local_authorities}
+
+
+_IN_LANGUAGE: dict[tuple[int, str], tuple[Force, Force]] = {}
 
 
 def slugify(text: str) -> str:
@@ -112,6 +187,13 @@ def load_force(path: str | None) -> Force:
         )
     if "local_authorities" in data:
         data["local_authorities"] = tuple(data["local_authorities"])
+    data.setdefault("words", {})  # West Midlands Police's words are its own
+    unknown_words = {key for words in data["words"].values() for key in words}
+    if unknown_words - set(TRANSLATABLE):
+        raise ValueError(
+            f"Only {', '.join(TRANSLATABLE)} can be given in other languages ([words.CODE]) in "
+            f"{path}: not {', '.join(sorted(unknown_words - set(TRANSLATABLE)))}"
+        )
     if "support_services" in data:
         data["support_services"] = tuple(
             SupportService.from_config(item) for item in data["support_services"]
@@ -123,3 +205,10 @@ def current_force() -> Force:
     from flask import current_app
 
     return current_app.extensions["force"]
+
+
+def shown_force() -> Force:
+    """The force in the language of the page (templates' `force()`)."""
+    from .languages import current
+
+    return current_force().in_language(current().code)

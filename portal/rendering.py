@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from . import languages
 from .clock import as_utc
-from .force import current_force
+from .force import shown_force
 from .journeys import common
 from .journeys.fields import ChoiceAnswer, DateAnswer, MultiChoiceAnswer
 
@@ -112,7 +112,7 @@ def outcome_label(value: str) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(render_field=render_field, force=current_force)
+    app.jinja_env.globals.update(render_field=render_field, force=shown_force)
     app.jinja_env.filters["multiline"] = multiline
     app.jinja_env.filters["datetime_local"] = datetime_local
     app.jinja_env.filters.update(

@@ -110,11 +110,34 @@ def test_another_force_comes_from_a_file(tmp_path, app, make_app):
     path = tmp_path / "force.toml"
     path.write_text('name = "Example Constabulary"\nlocal_authorities = ["Northtown"]\n')
     force = load_force(str(path))
-    assert force == Force(name="Example Constabulary", local_authorities=("Northtown",))
+    assert force == Force(name="Example Constabulary", local_authorities=("Northtown",), words={})
     other = make_app(FORCE_CONFIG=str(path))
     client = other.test_client()
     html = client.get("/").get_data(as_text=True)
     assert "Example Constabulary" in html and "West Midlands" not in html
+
+
+def test_a_force_gives_its_own_words_in_each_language_of_the_pages(tmp_path, make_app):
+    path = tmp_path / "force.toml"
+    path.write_text(
+        'name = "Dyfed-Powys Police"\narea_name = "Dyfed-Powys"\n'
+        'contact_hours = "8am to 8pm"\n'
+        '[words.cy]\ncontact_hours = "8yb tan 8yh"\n'
+        '[[support_services]]\nname = "Calan DVS"\nabout = "For people in Powys."\n'
+        'about_in = {cy = "Ar gyfer pobl ym Mhowys."}\n'
+    )
+    client = make_app(FORCE_CONFIG=str(path)).test_client()
+    english = client.get("/contact").get_data(as_text=True)
+    assert "8am to 8pm" in english
+    client.get("/language/cy?next=/")
+    welsh = client.get("/contact").get_data(as_text=True)
+    assert "8yb tan 8yh" in welsh and "8am to 8pm" not in welsh
+    (service,) = load_force(str(path)).in_language("cy").support_services
+    assert service.about == "Ar gyfer pobl ym Mhowys."
+    assert load_force(str(path)).in_language("pl").area_name == "Dyfed-Powys"  # none given
+    path.write_text('name = "Dyfed-Powys Police"\n[words.cy]\nwebsite = "https://x.example"\n')
+    with pytest.raises(ValueError, match="not website"):
+        load_force(str(path))
 
 
 def test_a_force_file_with_an_unknown_key_is_refused(tmp_path):
