@@ -24,7 +24,7 @@ from .casework_support import (
     submit,
 )
 from .staff_support import StaffBrowser, audit_after, audit_marker, make_staff
-from .support import SELF, Applicant, complete, page_url
+from .support import SELF, SOMEONE_ELSE, Applicant, complete, page_url
 
 
 def text_of(response) -> str:
@@ -303,3 +303,56 @@ def test_a_closed_case_found_by_reference_shows_as_closed(app, officer):
     assert "Next due Nothing: the case is closed" in page
     assert "First contact: not reached: the case is closed" in page
     assert "Overdue" not in page and "Due soon" not in page
+
+
+AT_RISK_SAFE = {  # SOMEONE_ELSE: the person at risk by text, Saturday afternoons
+    **CONTACT,
+    "person": "at_risk",
+    "contacted_on-day": "7",
+    "contacted_time": "2:30pm",
+    "channel": "text",
+}
+
+
+def test_a_contact_to_the_person_at_risk_keeps_to_what_the_applicant_said_of_them(app, officer):
+    case_id = submit(app, SOMEONE_ELSE)  # Pat applied for Jo: Jo by text, Saturday afternoons
+    record(officer, case_id, "triage", TRIAGE)
+    page = text_of(officer.client.get(f"/admin/cases/{case_id}/record/contact"))
+    assert "Who did you try to contact?" in page
+    assert "Contact the person at risk only in these ways" in page
+    assert "Select who you tried to contact" in text_of(
+        record(officer, case_id, "contact", CONTACT)
+    )
+    refused = text_of(record(officer, case_id, "contact", CONTACT | {"person": "at_risk"}))
+    for why in ("phone call is not a way they chose", "they did not choose Monday"):
+        assert why in refused, why
+    assert records_of(app, case_id, "contact") == 0
+    assert record(officer, case_id, "contact", AT_RISK_SAFE).status_code == 302
+    case = case_row(app, case_id)
+    assert case.deviations == [] and case.first_contact_at is None  # Jo reached, not Pat
+    pat = CONTACT | {"person": "applicant", "channel": "email", "police_named": "yes"}
+    assert record(officer, case_id, "contact", pat).status_code == 302
+    case = case_row(app, case_id)
+    assert case.deviations == [] and case.first_contact_at is not None
+
+
+def test_a_person_at_risk_to_be_reached_through_the_applicant_is_not_contacted_directly(
+    app, officer
+):
+    answers = {
+        slug: data for slug, data in SOMEONE_ELSE.items() if not slug.startswith("at-risk-")
+    } | {"contact-at-risk": {"contact": "through_applicant"}}
+    case_id = submit(app, answers)
+    record(officer, case_id, "triage", TRIAGE)
+    refused = text_of(record(officer, case_id, "contact", AT_RISK_SAFE))
+    assert "the applicant said to contact the person at risk through them" in refused
+    reason = {"override_reason": "Jo called us herself from a refuge"}
+    assert record(officer, case_id, "contact", AT_RISK_SAFE | reason).status_code == 302
+    assert [d["rule"] for d in case_row(app, case_id).deviations] == ["safe_contact"]
+
+
+def test_an_applicant_applying_for_themselves_is_not_asked_whom_they_contacted(app, officer):
+    case_id = submit(app)
+    record(officer, case_id, "triage", TRIAGE)
+    page = text_of(officer.client.get(f"/admin/cases/{case_id}/record/contact"))
+    assert "Who did you try to contact?" not in page

@@ -46,14 +46,14 @@ def refusal(case: Application, stage: Stage, staff: Staff) -> str | None:
 
 
 def unasked(case: Application, stage: Stage, now: datetime) -> set[str]:
-    """Reason fields the form leaves out: for departures that the case and the
-    time alone show do not apply."""
+    """Fields the form leaves out: reasons for departures that the case and the
+    time alone show do not apply, and fields asked only of other cases."""
     return {
         name
         for d in stage.departures
         if d.known_before and not d.applies(case, stage, {}, now)
         for name in d.fields
-    }
+    } | {name for name, asked in stage.asked_if if not asked(case)}
 
 
 def problems(case: Application, stage: Stage, data: dict, now: datetime) -> dict[str, str]:

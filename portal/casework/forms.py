@@ -149,7 +149,24 @@ CONTACT_PURPOSES = [
 ]
 
 
+CONTACT_PEOPLE = [
+    ("applicant", _l("The applicant")),
+    ("at_risk", _l("The person at risk")),
+]
+
+
 class ContactForm(LateForm):
+    # Asked only where someone applied for the person at risk (stages.py).
+    person = ChoiceAnswer(
+        _l("Who did you try to contact?"),
+        short=_l("Who"),
+        choices=CONTACT_PEOPLE,
+        hint=_l(
+            "Only a contact that reaches the applicant counts as the first contact and "
+            "restarts the update clock."
+        ),
+        required=_l("Select who you tried to contact"),
+    )
     purpose = ChoiceAnswer(
         _l("What was the contact for?"),
         short=_l("Purpose"),

@@ -1,10 +1,11 @@
-"""Safe contact: what the applicant said is safe, and where a contact attempt
+"""Safe contact: what the applicant said is safe (for themselves, and for the
+person at risk when they applied for someone else), and where a contact attempt
 goes outside it. Every way outside their answers is named, so the officer
 sees exactly what they are overriding and the override is reported."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -26,22 +27,51 @@ class SafeContact:
     say_police: str | None
     days: frozenset[str] | None
     periods: frozenset[str] | None
+    # For the person at risk, whether the applicant said they may be contacted
+    # directly ("yes", "through_applicant" or "not_sure"); None for the applicant.
+    directly: str | None = None
 
     @classmethod
-    def from_answers(cls, answers: dict) -> SafeContact | None:
+    def from_answers(cls, answers: dict, prefix: str = "") -> SafeContact | None:
         """None when the form asked nothing about safe contact (a professional's
-        referral: the referrer is contacted at work)."""
-        if "safe-contact" not in answers:
+        referral: the referrer is contacted at work). `prefix` "at-risk-" reads
+        the same questions asked about the person at risk."""
+        if f"{prefix}safe-contact" not in answers:
             return None
-        days = answer(answers, "safe-times", "safe_days")
-        periods = answer(answers, "safe-times", "safe_periods")
+        days = answer(answers, f"{prefix}safe-times", "safe_days")
+        periods = answer(answers, f"{prefix}safe-times", "safe_periods")
         return cls(
-            channels=frozenset(answer(answers, "safe-contact", "channels") or []),
-            messages=answer(answers, "voicemail", "voicemail"),
-            say_police=answer(answers, "say-police", "say_police"),
+            channels=frozenset(answer(answers, f"{prefix}safe-contact", "channels") or []),
+            messages=answer(answers, f"{prefix}voicemail", "voicemail"),
+            say_police=answer(answers, f"{prefix}say-police", "say_police"),
             days=frozenset(days) if days else None,
             periods=frozenset(periods) if periods else None,
         )
+
+    @classmethod
+    def of_person_at_risk(cls, answers: dict) -> SafeContact | None:
+        """What the applicant said of contacting the person at risk; None where
+        nobody applied for one (the applicant is the person at risk)."""
+        directly = answer(answers, "contact-at-risk", "contact")
+        if directly is None:
+            return None
+        found = cls.from_answers(answers, prefix="at-risk-") if directly == "yes" else None
+        empty = cls(frozenset(), None, None, None, None)
+        return replace(found or empty, directly=directly)
+
+
+def about_person_at_risk(answers: dict) -> bool:
+    """Whether someone applied for the person at risk, and said whether and how
+    they may be contacted: a contact attempt then says whom it was to."""
+    return answer(answers, "contact-at-risk", "contact") is not None
+
+
+def safe_contact_of(answers: dict, attempt: dict) -> SafeContact | None:
+    """The safe contact an attempt must keep to: the person at risk's when it
+    was to them, the applicant's otherwise."""
+    if attempt.get("person") == "at_risk":
+        return SafeContact.of_person_at_risk(answers)
+    return SafeContact.from_answers(answers)
 
 
 def period_of(hhmm: str) -> str:
@@ -58,6 +88,10 @@ def breaches(safe: SafeContact | None, attempt: dict) -> list[str]:
     if safe is None:
         return []
     found = []
+    if safe.directly == "through_applicant":
+        found.append(str(_l("the applicant said to contact the person at risk through them")))
+    elif safe.directly == "not_sure":
+        found.append(str(_l("the applicant did not know whether it is safe to contact them")))
     channel = attempt.get("channel")
     if channel and channel not in safe.channels:
         label = str(dict(CONTACT_CHANNELS).get(channel, channel)).lower()

@@ -17,7 +17,7 @@ from portal.models import Application, Role, Staff
 
 from . import clocks, enquiries, facts, forms
 from .outcomes import DISCLOSURE_OUTCOMES, RISK_RANK, TRIAGE_CLOSES
-from .safe_contact import SafeContact, breaches
+from .safe_contact import about_person_at_risk, breaches, safe_contact_of
 
 # A case's status, in the order a case moves through them. A status never
 # moves to one of a lower rank except through a reopen; the decision's three
@@ -114,7 +114,7 @@ def checks_awaiting(case, stage, data, now) -> list[str]:
 
 
 def outside_safe_contact(case, stage, data, now) -> list[str]:
-    return breaches(SafeContact.from_answers(case.answers or {}), data)
+    return breaches(safe_contact_of(case.answers or {}, data), data)
 
 
 LATE = Departure(
@@ -280,6 +280,10 @@ def after_triage(case, data, now, staff):
 
 
 def after_contact(case, data, now, staff):
+    if data.get("person") == "at_risk":  # the clocks are the applicant's
+        if data.get("new_information") == "yes":
+            clocks.review_now(case, now)
+        return
     if data.get("result") == "reached" and case.first_contact_at is None:
         case.first_contact_at = now
     clocks.contacted(case, data, now)
@@ -352,6 +356,8 @@ class Stage:
     shows: str | None = None
     # Choice fields a link to the stage's page may fill in (a suggestion's force).
     prefill: tuple[str, ...] = ()
+    # Fields asked only of some cases: each with what the case must be for it.
+    asked_if: tuple[tuple[str, Callable[[Application], bool]], ...] = ()
 
     def status_after(self, data: dict) -> str | None:
         return self.leads_to(data or {}) if callable(self.leads_to) else self.leads_to
@@ -382,6 +388,7 @@ STAGES = {
             effect=after_contact,
             deadline="first_contact",
             repeatable=True,
+            asked_if=(("person", lambda case: about_person_at_risk(case.answers or {})),),
         ),
         Stage(
             "identity",
