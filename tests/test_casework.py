@@ -134,11 +134,20 @@ def test_possible_duplicates_are_found_and_can_be_dismissed(app, officer):
     page = officer.client.get(f"/admin/cases/{second}").get_data(as_text=True)
     assert case_row(app, first).reference in page and "same subject" in page
     assert "same applicant" in page
+    assert officer.client.get("/admin/cases").text.count(">Possible duplicate<") == 2
     officer.post(
         f"/admin/cases/{second}/not-duplicate/{first}", token_from=f"/admin/cases/{second}"
     )
     page = officer.client.get(f"/admin/cases/{second}").get_data(as_text=True)
     assert "Possible duplicates" not in page
+    # Not the same people, seen from either case: no flag left on the queue.
+    assert "Possible duplicates" not in officer.client.get(f"/admin/cases/{first}").text
+    assert ">Possible duplicate<" not in officer.client.get("/admin/cases").text
+    third = submit(app)  # the same again: flagged, with both
+    flagged = officer.client.get("/admin/cases").text.count(">Possible duplicate<")
+    assert flagged == 3 and case_row(app, third).reference in officer.client.get(
+        f"/admin/cases/{first}"
+    ).text
 
 
 def test_a_late_triage_needs_a_justification_which_is_reported(app, officer, clock):

@@ -15,7 +15,6 @@ from portal import audit, clock
 from portal.extensions import db
 from portal.models import Application, CaseRecord, Role, Staff
 
-from . import facts
 from .clocks import CLOCKS, end_of_today
 from .engine import new_record, reason_of
 from .outcomes import RISK_RANK
@@ -137,8 +136,8 @@ DUPLICATE_KEYS = ("subject_key", "applicant_key", "at_risk_key")
 
 def with_possible_duplicates(ids: list[int]) -> set[int]:
     """Which of these cases share a person with another case (by the duplicate
-    keys under the current index key): the queue's flag. The case page lists
-    them, and what an officer has dismissed."""
+    keys under the current index key) that no officer has dismissed as not
+    the same: the queue's flag. The case page lists them."""
     if not ids:
         return set()
     other = aliased(Application)
@@ -149,8 +148,33 @@ def with_possible_duplicates(ids: list[int]) -> set[int]:
             for key in DUPLICATE_KEYS
         )
     )
-    elsewhere = select(other.id).where(other.id != Application.id, same_person).exists()
-    return set(db.session.scalars(select(Application.id).where(Application.id.in_(ids), elsewhere)))
+    pairs = select(Application.id, other.id).where(
+        Application.id.in_(ids), other.id != Application.id, same_person
+    )
+    found: dict[int, set[int]] = {}
+    for case_id, other_id in db.session.execute(pairs):
+        found.setdefault(case_id, set()).add(other_id)
+    if not found:
+        return set()
+    dismissed = dismissed_pairs({*found, *(o for others in found.values() for o in others)})
+    return {case_id for case_id, others in found.items() if others - dismissed.get(case_id, set())}
+
+
+def dismissed_pairs(ids: set[int]) -> dict[int, set[int]]:
+    """For each of these cases, the cases an officer has said are not about the
+    same people, whichever of the two the dismissal was recorded on."""
+    rows = db.session.scalars(
+        select(CaseRecord).where(
+            CaseRecord.application_id.in_(sorted(ids)), CaseRecord.kind == "not_duplicate"
+        )
+    )
+    found: dict[int, set[int]] = {}
+    for row in rows:
+        other_id = row.data.get("other_id")
+        if isinstance(other_id, int):
+            found.setdefault(row.application_id, set()).add(other_id)
+            found.setdefault(other_id, set()).add(row.application_id)
+    return found
 
 
 def staff_choices() -> list[Staff]:
@@ -218,7 +242,8 @@ def assign(
 
 
 def possible_duplicates(case: Application) -> list[tuple[Application, list[str]]]:
-    """Other cases about the same people, unless an officer has dismissed them.
+    """Other cases about the same people, unless an officer has dismissed them
+    (on this case or on the other).
     Each person is looked up under every blind index key in the ring, so cases
     indexed under an older key still match while `keys reindex` catches up."""
     from portal.applications import duplicate_lookups
@@ -229,7 +254,6 @@ def possible_duplicates(case: Application) -> list[tuple[Application, list[str]]
         "at_risk_key": _l("same person at risk"),
     }
     matches: dict[int, tuple[Application, list[str]]] = {}
-    dismissed = {r.data.get("other_id") for r in facts.records(case, "not_duplicate")}
     lookups = duplicate_lookups(case.answers or {})
     for name, why in keys.items():
         value = getattr(case, name)
@@ -242,9 +266,9 @@ def possible_duplicates(case: Application) -> list[tuple[Application, list[str]]
             .order_by(Application.id)
         )
         for other in db.session.scalars(query.limit(20)):
-            if other.id not in dismissed:
-                matches.setdefault(other.id, (other, []))[1].append(str(why))
-    return list(matches.values())
+            matches.setdefault(other.id, (other, []))[1].append(str(why))
+    dismissed = dismissed_pairs({case.id, *matches}).get(case.id, set())
+    return [match for other_id, match in matches.items() if other_id not in dismissed]
 
 
 def duplicates_of(case: Application) -> list[Application]:
