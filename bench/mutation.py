@@ -108,7 +108,10 @@ TARGETS: dict[str, Target] = {
         ("tests/test_bar_chart.py", "tests/test_chart_suppression.py"),
         ("bar_chart",),
     ),
-    "security headers": Target("portal/security.py", ("tests/test_security_headers.py",)),
+    "security headers": Target(
+        "portal/security.py",
+        ("tests/test_security_headers.py", "tests/test_unreadable_posts.py"),
+    ),
     "casework rules": Target(
         "portal/casework/stages.py",
         ("tests/test_casework_rules.py",),

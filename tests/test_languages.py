@@ -26,9 +26,12 @@ def gettext_in(code: str, message: str) -> str:
 
 
 def choose(applicant: Applicant, code: str, on: str = "/") -> None:
+    """Follow the toggle's link to this language (none when it is in use)."""
     applicant.get(on)
     link = applicant.page.soup.select_one(f'.portal-language-select a[hreflang="{code}"]')
-    applicant.get(link["href"])
+    if link is not None:
+        applicant.get(link["href"])
+    assert applicant.page.soup.find("html")["lang"] == code
 
 
 def test_every_public_page_offers_every_language_in_its_own_name(app):
@@ -231,7 +234,7 @@ def page_states(applicant: Applicant):
     from .support import SOMEONE_ELSE, complete
     from .test_other_schemes import REFERRAL, RTK
 
-    for url in PUBLIC_PAGES:
+    for url in [*PUBLIC_PAGES, "/a-page-that-does-not-exist"]:
         yield url, applicant.get(url).soup
     for answers, scheme in (
         (SELF, "right-to-ask"),
@@ -262,3 +265,16 @@ def test_no_public_page_is_left_in_english(app, code):
         if found:
             left[where] = found
     assert left == {}
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [("en", "3 April 1990"), ("pl", "3 kwietnia 1990"), ("cy", "3 Ebrill 1990")],
+)
+def test_dates_are_written_the_way_the_language_writes_them(app, code, written):
+    from .support import complete
+
+    applicant = Applicant(app)
+    choose(applicant, code)
+    page = complete(applicant, SELF)
+    assert written in page.summary().values()
