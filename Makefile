@@ -133,7 +133,8 @@ messages: $(STAMP_PY)
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o portal/translations/messages.pot .
 	$(BIN)/pybabel extract --no-location --add-comments=Translators: -F babel-public.cfg -k _l \
 		-o portal/translations/public.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i portal/translations/public.pot \
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --width=100 \
+		-i portal/translations/public.pot \
 		-d portal/translations
 
 # The compiled catalogues the app reads (not committed): built from each language's .po.

@@ -114,7 +114,11 @@ TARGETS: dict[str, Target] = {
     ),
     "casework rules": Target(
         "portal/casework/stages.py",
-        ("tests/test_casework_rules.py",),
+        (
+            "tests/test_casework_rules.py",
+            "tests/test_enquiries.py::"
+            "test_a_decision_while_an_enquiry_awaits_a_reply_needs_a_recorded_reason",
+        ),
         (
             "late",
             "checks_awaiting",

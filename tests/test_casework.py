@@ -145,9 +145,10 @@ def test_possible_duplicates_are_found_and_can_be_dismissed(app, officer):
     assert ">Possible duplicate<" not in officer.client.get("/admin/cases").text
     third = submit(app)  # the same again: flagged, with both
     flagged = officer.client.get("/admin/cases").text.count(">Possible duplicate<")
-    assert flagged == 3 and case_row(app, third).reference in officer.client.get(
-        f"/admin/cases/{first}"
-    ).text
+    assert (
+        flagged == 3
+        and case_row(app, third).reference in officer.client.get(f"/admin/cases/{first}").text
+    )
 
 
 def test_a_late_triage_needs_a_justification_which_is_reported(app, officer, clock):

@@ -23,7 +23,7 @@ from .casework_support import (
     sign_off,
     submit,
 )
-from .staff_support import StaffBrowser, audit_after, audit_marker, make_staff
+from .staff_support import StaffBrowser, audit_after, audit_marker, csrf_from, make_staff
 from .support import SELF, SOMEONE_ELSE, Applicant, complete, page_url
 
 
@@ -356,3 +356,61 @@ def test_an_applicant_applying_for_themselves_is_not_asked_whom_they_contacted(a
     record(officer, case_id, "triage", TRIAGE)
     page = text_of(officer.client.get(f"/admin/cases/{case_id}/record/contact"))
     assert "Who did you try to contact?" not in page
+
+
+def refusal_on(browser, case_id, kind) -> str:
+    """The stage's page, refused: what it says (409)."""
+    response = browser.client.get(f"/admin/cases/{case_id}/record/{kind}")
+    assert response.status_code == 409, (kind, response.status_code)
+    return text_of(response)
+
+
+def test_every_refusal_says_why_in_the_rules_own_words(app, officer, supervisor, second_supervisor):
+    fresh = submit(app)
+    assert "Triage the case first." in refusal_on(officer, fresh, "contact")
+    assert "The case is open." in refusal_on(supervisor, fresh, "reopen")
+    record(officer, fresh, "triage", TRIAGE)
+    assert "Record a decision first." in refusal_on(supervisor, fresh, "sign_off")
+
+    returned = decided(app, officer)
+    assert sign_off(supervisor, returned, "return", return_reason="Say more").status_code == 302
+    assert "The decision was returned: a new decision is needed first." in refusal_on(
+        second_supervisor, returned, "sign_off"
+    )
+
+    unapproved = decided(app, officer)
+    assert (
+        "A supervisor other than the person who recorded the decision must approve it "
+        "before a disclosure."
+    ) in refusal_on(officer, unapproved, "disclosure")
+    assert sign_off(supervisor, unapproved).status_code == 302
+    assert "The decision in force is approved." in refusal_on(
+        second_supervisor, unapproved, "sign_off"
+    )
+
+    withheld = decided(app, officer, disclose="no")
+    assert sign_off(supervisor, withheld).status_code == 302
+    assert "The decision was not to disclose." in refusal_on(officer, withheld, "disclosure")
+
+    assert record(officer, unapproved, "disclosure", DISCLOSURE).status_code == 302
+    assert "The disclosure has been recorded: the decision can no longer change." in refusal_on(
+        officer, unapproved, "decision"
+    )
+    assert record(officer, fresh, "closure", {"outcome": "no_information"}).status_code == 302
+    assert "The case is closed." in refusal_on(officer, fresh, "contact")
+
+
+def test_a_sign_off_of_a_decision_since_replaced_is_refused_with_why(app, officer, supervisor):
+    case_id = decided(app, officer)
+    url = f"/admin/cases/{case_id}/record/sign_off"
+    page = supervisor.client.get(url)
+    shown = BeautifulSoup(page.text, "html.parser").find("input", attrs={"name": "decision"})
+    decided(app, officer, case_id, disclose="no")  # meanwhile, a new decision
+    data = {"csrf_token": csrf_from(page), "decision": shown["value"], "verdict": "approve"}
+    refused = supervisor.client.post(url, data=data)
+    assert refused.status_code == 409
+    assert "The decision changed while you had this page open. Nothing was saved." in (
+        text_of(refused)
+    )
+    assert "Disclose No" in text_of(refused)  # the decision now in force, to read first
+    assert case_row(app, case_id).decision_signed_off_at is None
