@@ -1,6 +1,7 @@
 """The language of the public pages: the language a draft is answered in
-and an application was sent in, and each journey event's language, counted apart in the monthly cells
-(existing rows are English, the only language until now)
+and an application was sent in, and each journey event's language, counted
+apart in the monthly cells (existing rows are English, the only language until
+now)
 
 Revision ID: 0017
 Revises: 0016

@@ -70,7 +70,13 @@ def collection_page(scheme: Scheme, page: Collection, state: drafts.DraftState):
             return redirect(item_url(scheme, page))
         return redirect(after_save_url(scheme, page, state.draft.answers))
     if request.method == "POST":
-        measure_errors(scheme, page.slug, form, state)
+        measure_errors(
+            scheme,
+            page.slug,
+            form,
+            state,
+            lambda: build_form(scheme, page.form, answers, None, formdata),
+        )
     measure_shown(scheme, page.slug, state)
     db.session.commit()
     return render_page(scheme, page, form, state, items=items, full=full)

@@ -181,7 +181,13 @@ def question_page(scheme: Scheme, page: Page, state: drafts.DraftState):
     if form.validate():
         state = save_answers(scheme, page.slug, state, form.answers())
         return redirect(after_save_url(scheme, page, state.draft.answers))
-    measure_errors(scheme, page.slug, form, state)
+    measure_errors(
+        scheme,
+        page.slug,
+        form,
+        state,
+        lambda: build_form(scheme, page.form, answers, answers.get(page.slug), request.form),
+    )
     measure_shown(scheme, page.slug, state)
     if state.status == "active":
         drafts.touch(state)
@@ -215,12 +221,17 @@ def save_answers(scheme: Scheme, slug: str, state: drafts.DraftState, data: dict
     return state
 
 
-def measure_errors(scheme: Scheme, slug: str, form, state: drafts.DraftState) -> None:
+def measure_errors(scheme: Scheme, slug: str, form, state: drafts.DraftState, again) -> None:
     """Which questions people get wrong, and with which message (never what
     they typed): every error shown, and once per journey and question. Before
     a journey starts (its first page) there is no draft to remember it in, so
-    each try there counts as a journey. The message is counted in English,
-    whatever the page's language, so that one question's message is one figure."""
+    each try there counts as a journey. The messages are counted in English
+    whatever the page's language (`again` builds the form once more, to be
+    checked in English), so that one question's message is one figure."""
+    if languages.current().code != languages.DEFAULT:
+        with force_locale(languages.DEFAULT):
+            form = again()
+            form.validate()
     for field in form.answer_fields():
         if field.errors:
             with force_locale(languages.DEFAULT):
