@@ -18,23 +18,16 @@ depends_on = None
 OLD_KEY = ["month", "scheme", "version", "kind", "page", "question", "message", "value"]
 
 
+def language_column() -> sa.Column:
+    return sa.Column("language", sa.String(8), nullable=False, server_default="en")
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("draft") as batch_op:
-        batch_op.add_column(
-            sa.Column("language", sa.String(8), nullable=False, server_default="en")
-        )
-    with op.batch_alter_table("application") as batch_op:
-        batch_op.add_column(
-            sa.Column("language", sa.String(8), nullable=False, server_default="en")
-        )
-    with op.batch_alter_table("journey_event") as batch_op:
-        batch_op.add_column(
-            sa.Column("language", sa.String(8), nullable=False, server_default="en")
-        )
+    for table in ("draft", "application", "journey_event"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(language_column())
     with op.batch_alter_table("journey_stat") as batch_op:
-        batch_op.add_column(
-            sa.Column("language", sa.String(8), nullable=False, server_default="en")
-        )
+        batch_op.add_column(language_column())
         batch_op.drop_constraint("uq_journey_stat_key", type_="unique")
         batch_op.create_unique_constraint("uq_journey_stat_key", [*OLD_KEY, "language"])
     # Every application so far was sent in English: its count by language is

@@ -18,7 +18,7 @@ from portal.models import Application
 from ..support import PUBLIC_PAGES, page_url
 from .conftest import DESKTOP, NARROW
 from .support import KeyboardUser, apply_by_keyboard
-from .test_axe import Scanner, pages_on, scan_path
+from .test_axe import Scanner, scan_scheme
 from .test_keyboard_journeys import assert_fits
 
 pytestmark = pytest.mark.browser
@@ -86,15 +86,8 @@ def test_urdu_mirrors_the_page_and_english_does_not(open_page):
 def test_no_page_of_right_to_ask_or_information_page_fails_axe_in_each_language(
     open_page, journeys, axe_log, code
 ):
-    scheme = SCHEMES[RIGHT_TO_ASK]
     scanner = Scanner(None, axe_log)
-    seen: set[str] = set()
-    for slugs, planned in journeys[RIGHT_TO_ASK].items():
-        if pages_on(scheme, slugs) <= seen:
-            continue
-        scanner.page = open_page()
-        scanner.page.goto(f"/language/{code}?next=/")
-        scan_path(scanner, scheme, slugs, planned, seen)
+    scan_scheme(scanner, open_page, journeys, SCHEMES[RIGHT_TO_ASK], f"/language/{code}?next=/")
     for url in PUBLIC_PAGES:
         scanner.visit(url, form=url == "/")
     assert scanner.page.get_attribute("html", "lang") == code
