@@ -157,7 +157,44 @@ COMPACT = (
     "only the spaces json.dumps puts after ',' and ':' change, inside the sealed text; "
     "every reader parses it, so nothing differs but a few bytes of ciphertext."
 )
+WHOLE_BODY = (
+    "the check only asks whether the whole body decodes as UTF-8 once percent-decoded: '&', "
+    "'=', '+' and ' ' are ASCII, never part of a multi-byte character, so however the body is "
+    "cut up or '+' is replaced, the same bytes are decoded and the same posts refused."
+)
+HOOKS_EXIST = (
+    "Flask has registered before-request functions for every request (None) by the time the "
+    "portal's are added, so setdefault finds the list and never uses its default."
+)
 EQUIVALENT: dict[tuple[str, str], str] = {
+    **dict.fromkeys(
+        [
+            ("portal.security.x_check_form_text", line)
+            for line in (
+                "for field in raw.split(None):",
+                'for field in raw.split(b"XX&XX"):',
+                "for part in field.split(None, 1):",
+                'for part in field.split(b"=", ):',
+                'for part in field.rsplit(b"=", 1):',
+                'for part in field.split(b"XX=XX", 1):',
+                'for part in field.split(b"=", 2):',
+                'unquote_to_bytes(part.replace(b"XX+XX", b" ")).decode("utf-8")',
+                'unquote_to_bytes(part.replace(b"+", b"XX XX")).decode("utf-8")',
+                'unquote_to_bytes(part.replace(b"+", b" ")).decode("UTF-8")',
+            )
+        ],
+        WHOLE_BODY,
+    ),
+    **dict.fromkeys(
+        [
+            ("portal.security.x_register", line)
+            for line in (
+                "app.before_request_funcs.setdefault(None, None).insert(0, check_form_text)",
+                "app.before_request_funcs.setdefault(None, ).insert(0, check_form_text)",
+            )
+        ],
+        HOOKS_EXIST,
+    ),
     ("portal.crypto.xǁKeyRingǁopen", 'kid, _, body = token.rpartition(":")'): (
         "a sealed value is '<key id>:<base64>'; a key id cannot hold ':' (parse_keys refuses "
         "it) and base64 has none, so the first ':' is the last."

@@ -39,8 +39,9 @@ def test_every_page_gets_the_whole_policy(client, url):
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_each_response_has_its_own_nonce_and_the_page_uses_it(client):
-    first, second = client.get("/"), client.get("/")
+@pytest.mark.parametrize("url", ["/", "/admin/sign-in"])  # a page kept rendered, and not
+def test_each_response_has_its_own_nonce_and_the_page_uses_it(client, url):
+    first, second = client.get(url), client.get(url)
     assert nonce_of(first) != nonce_of(second)
     html = first.get_data(as_text=True)
     assert f'nonce="{nonce_of(first)}"' in html

@@ -46,6 +46,16 @@ def test_a_post_that_is_not_utf8_is_not_saved_and_says_so(at_your_name, body):
     assert at_your_name.get(page_url("area")).checked("area") == [SELF["area"]["area"]]
 
 
+def test_an_unreadable_post_is_refused_before_its_security_token_is_read(at_your_name):
+    """The check comes first of all: a post that cannot be read is answered as
+    such, even with no token (the token check would read the form first)."""
+    response = at_your_name.client.post(
+        page_url("your-name"), data=b"full_name=Al%FFex", content_type=FORM
+    )
+    assert response.status_code == 400
+    assert "characters we could not read" in response.get_data(as_text=True)
+
+
 def test_utf8_answers_in_any_script_are_saved(at_your_name):
     response = post_raw(at_your_name, "full_name=Zoë Wiśniewska محمد".encode())
     assert response.status_code == 302
