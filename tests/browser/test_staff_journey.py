@@ -54,12 +54,14 @@ def open_statistics(user: KeyboardUser) -> None:
     assert user.path == "/admin/statistics"
 
 
-def contact_attempt(safe_channels: list[str]) -> dict:
-    """A contact attempt the way the applicant said is safe: the journeys'
-    answers choose Monday mornings, so the last Monday at 10:15."""
+def contact_attempt(safe_channels: list[str], for_someone_else: bool) -> dict:
+    """A contact attempt to the applicant the way they said is safe: the
+    journeys' answers choose Monday mornings, so the last Monday at 10:15.
+    Where they applied for someone else, the form asks whom it was to."""
     today = date.today()
     monday = dated_today(CONTACT, today - timedelta(days=today.weekday()))
-    return monday | {"channel": safe_channels[0], "contacted_time": "10:15"}
+    person = {"person": "applicant"} if for_someone_else else {}
+    return monday | person | {"channel": safe_channels[0], "contacted_time": "10:15"}
 
 
 RETURN_ROW = "Clare’s Law, Right to Ask"
@@ -92,8 +94,8 @@ def test_a_case_is_worked_from_application_to_statistics_by_keyboard(
     assert table_figures(analyst.page, "yearly-return")[RETURN_ROW] == "0"
 
     reference = apply_by_keyboard(KeyboardUser(open_page()), journeys, "right-to-ask")
-    case_id, safe_channels = db_session.execute(
-        select(Application.id, Application.contact_channels).where(
+    case_id, safe_channels, applicant_type = db_session.execute(
+        select(Application.id, Application.contact_channels, Application.applicant_type).where(
             Application.reference == reference
         )
     ).one()
@@ -109,7 +111,8 @@ def test_a_case_is_worked_from_application_to_statistics_by_keyboard(
     officer.press_enter_on(f'form[action="/admin/cases/{case_id}/claim"] button')
     assert summary(officer.page)["Assigned to"] == "Olive Officer"
     record_by_keyboard(officer, case_id, "triage", TRIAGE)
-    record_by_keyboard(officer, case_id, "contact", contact_attempt(safe_channels))
+    attempt = contact_attempt(safe_channels, for_someone_else=applicant_type != "self")
+    record_by_keyboard(officer, case_id, "contact", attempt)
     record_by_keyboard(officer, case_id, "decision", dated_today(DECISION))
     assert summary(officer.page)["Stage"] == "Awaiting sign-off"
 
