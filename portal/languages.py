@@ -58,10 +58,6 @@ def review_status(code: str) -> str:
     return found[1].strip() if found else "not stated"
 
 
-def reviewed(code: str) -> bool:
-    return review_status(code).startswith("reviewed by")
-
-
 def select() -> str:
     """The locale of this request (Flask-Babel's locale selector): the public
     pages' language as the applicant chose it with the toggle, kept in a
