@@ -73,7 +73,12 @@ def _mangled(name: str) -> str:
 
 TARGETS: dict[str, Target] = {
     "deadlines": Target(
-        "portal/deadlines.py", ("tests/test_deadlines.py", "tests/test_deadlines_of_a_case.py")
+        "portal/deadlines.py",
+        (
+            "tests/test_deadlines.py",
+            "tests/test_deadlines_of_a_case.py",
+            "tests/test_casework_clocks.py",
+        ),
     ),
     "crypto": Target(
         "portal/crypto.py",
@@ -133,7 +138,7 @@ TARGETS: dict[str, Target] = {
     ),
     "casework engine": Target(
         "portal/casework/engine.py",
-        ("tests/test_casework_rules.py",),
+        ("tests/test_casework_rules.py", "tests/test_casework_engine.py"),
         ("refusal", "unasked", "problems", "status_of"),
     ),
     "submission": Target(
