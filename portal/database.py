@@ -29,12 +29,28 @@ def engine_options(url: str) -> dict:
     return {}
 
 
+# Requests that only ask for a page: under WAL their reads need no lock at all.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The statements that read; anything else (a write, a savepoint) takes the write lock first.
+READS = ("SELECT", "PRAGMA")
+
+
 def configure_sqlite(engine: Engine) -> None:
-    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for every transaction.
+    """WAL, a busy timeout, foreign keys, and the write lock taken before any write.
 
     pysqlite's own deferred BEGIN lets two workers read then both try to write,
-    and one fails with "database is locked"; taking the write lock at BEGIN
-    makes the second wait instead (SQLAlchemy's "serializable" recipe).
+    and one fails with "database is locked" (under WAL, a reader whose snapshot
+    another writer has overtaken cannot become a writer, and no busy timeout
+    helps). So a transaction that may write (a form posted, a command, a test's
+    set-up) takes the write lock at BEGIN (BEGIN IMMEDIATE, SQLAlchemy's
+    "serializable" recipe), and the second waits for the first instead.
+
+    A page asked for (GET) only reads, as a rule: it begins without a lock, so
+    it never queues behind a writer. Where such a request does write after all
+    (an audit of a search or a case view, a staff session's activity, a journey
+    event), the write lock is taken just before its first write: the read
+    snapshot, which has written nothing, is ended and BEGIN IMMEDIATE waits its
+    turn, so the write cannot fail on a snapshot another writer overtook.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -51,7 +67,17 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = has_request_context() and request.method in READING_METHODS
+        connection.info["reading"] = False
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        connection.info["reading"] = reading
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before_write(connection, cursor, statement, _parameters, _context, _many):
+        if connection.info.get("reading") and not statement.lstrip().upper().startswith(READS):
+            connection.info["reading"] = False
+            cursor.execute("COMMIT")  # the read snapshot: it has written nothing
+            cursor.execute("BEGIN IMMEDIATE")
 
 
 def alembic_config(connection=None) -> AlembicConfig:

@@ -44,8 +44,16 @@ def start(staff: Staff) -> str:
     return token
 
 
-def load(token: str) -> Staff | None:
-    """The staff member a live session belongs to; an expired one is ended and audited."""
+# How stale a session's last activity may be before a page asked for (not a
+# form posted) writes it again: most pages then write nothing at all, and the
+# idle limit ends a session up to this much early.
+TOUCH_AFTER = timedelta(seconds=60)
+
+
+def load(token: str, *, reading: bool = False) -> Staff | None:
+    """The staff member a live session belongs to; an expired one is ended and
+    audited. Each request counts as activity; one that only reads (`reading`)
+    writes it only once it is TOUCH_AFTER old."""
     row = db.session.get(StaffSession, token_key(token))
     if row is None or row.ended_at is not None:
         return None
@@ -61,7 +69,8 @@ def load(token: str) -> Staff | None:
         row.ended_at, row.end_reason = now, reason
         audit.record("session_expired", target=row.staff_id, why=reason)
         return None
-    row.last_seen_at = now
+    if not reading or as_utc(row.last_seen_at) + TOUCH_AFTER <= now:
+        row.last_seen_at = now
     row.staff.session_token = token
     return row.staff
 
