@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -28,6 +29,28 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# What the casework queue sorts, filters and counts open cases by (ix_application_open).
+OPEN_CASE_COLUMNS = (
+    "id",
+    "triaged_at",
+    "triage_due_at",
+    "completion_due_at",
+    "submitted_at",
+    "current_risk",
+    "scheme",
+    "route",
+    "stage",
+    "assigned_to_id",
+    "first_contact_at",
+    "first_contact_due_at",
+    "update_due_at",
+    "review_due_at",
+    "enquiry_reply_due_at",
+    "plan_recorded_at",
+    "closed_at",  # always empty here, but named so that a query naming it reads only the index
+)
 
 
 class Base(DeclarativeBase):
@@ -117,9 +140,15 @@ class Application(Base):
 
     __table_args__ = (
         Index("ix_application_submitted_on_scheme", "submitted_on", "scheme"),
-        # The casework queue: open cases needing triage, then open cases by completion date.
-        Index("ix_application_queue", "closed_at", "triaged_at", "triage_due_at"),
-        Index("ix_application_completion_due", "closed_at", "completion_due_at"),
+        # The open cases only (a few in a hundred), with every column the queue
+        # sorts, filters and counts them by: its pages and counts read the index
+        # alone, never the scattered rows of 100,000 cases (migration 0018).
+        Index(
+            "ix_application_open",
+            *OPEN_CASE_COLUMNS,
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
     )
 
 

@@ -62,12 +62,18 @@ def queue(*, sort: str = "due", page: int = 1, **filters) -> tuple[list[Applicat
     those needing triage first, oldest due first, then the rest by completion
     date), a page at a time, with how many there are in all."""
     query = queue_query(**filters)
-    ordered = (
-        query.order_by(*QUEUE_ORDERS.get(sort, QUEUE_ORDERS["due"]))
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
+    # The page's cases are chosen from the open cases' index alone, then only
+    # they are read whole.
+    chosen = list(
+        db.session.scalars(
+            query.with_only_columns(Application.id)
+            .order_by(*QUEUE_ORDERS.get(sort, QUEUE_ORDERS["due"]))
+            .limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE)
+        )
     )
-    return list(db.session.scalars(ordered)), count(query)
+    found = {case.id: case for case in db.session.scalars(query.where(Application.id.in_(chosen)))}
+    return [found[each] for each in chosen], count(query)
 
 
 EXPORT_BATCH = 500
@@ -91,7 +97,8 @@ def queue_rows(columns: tuple[str, ...], *, sort: str = "due", **filters):
 
 
 def count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    """How many cases a queue query selects (counted from the open cases' index alone)."""
+    return db.session.scalar(query.with_only_columns(func.count()).select_from(Application))
 
 
 def queue_query(
