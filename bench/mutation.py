@@ -247,9 +247,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         [
             ("portal.admin.dashboard.x_bar_chart", f"top = max({counted}) or {fallback}")
             for counted, fallback in (
-                ("(n for _label, n in points if n >= stats.SMALL), default=None", 1),
-                ("(n for _label, n in points if n >= stats.SMALL), default=1", 1),
-                ("(n for _label, n in points if n >= stats.SMALL), default=0", 2),
+                ("(n for _label, n in points if n is not None and n >= SMALL), default=None", 1),
+                ("(n for _label, n in points if n is not None and n >= SMALL), default=1", 1),
+                ("(n for _label, n in points if n is not None and n >= SMALL), default=0", 2),
             )
         ],
         "top scales only counts of 5 or more; when there are none every bar is 0 high, "

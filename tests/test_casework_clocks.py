@@ -28,6 +28,17 @@ def test_a_clock_that_falls_on_a_bank_holiday_is_due_the_next_working_day():
     assert every_days_due(date(2026, 11, 2), 7) == end_of(date(2026, 11, 9))
 
 
+@pytest.mark.parametrize(
+    ("since", "due"),
+    [
+        (date(2026, 10, 31), date(2026, 11, 9)),  # Saturday 7 November: the Monday after
+        (date(2026, 11, 1), date(2026, 11, 9)),  # Sunday 8 November: the next day
+    ],
+)
+def test_a_clock_that_falls_on_a_weekend_is_due_the_monday(since, due):
+    assert every_days_due(since, 7) == end_of(due)
+
+
 def test_a_clock_is_due_at_the_end_of_the_london_day_either_side_of_the_clocks_changing():
     summer = every_days_due(date(2026, 10, 13), 7)  # 20 October, British Summer Time
     winter = every_days_due(date(2026, 10, 20), 7)  # 27 October, Greenwich Mean Time

@@ -16,9 +16,10 @@ from itertools import combinations
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Role
+from portal.models import JourneyStat, Role
 from portal.stats import events as analytics
 from portal.stats.suppression import BASE, offset_of, rounded, share
 
@@ -184,3 +185,70 @@ def test_a_period_is_the_sum_of_its_months(app, analyst):
     ]
     assert whole == sum(parts)
     assert abs(whole - (18 + 15 + 4)) <= 3 * (BASE - 1)
+
+
+def table_on_page(analyst, query: str, name: str) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """One table of the dashboard as an analyst sees it: its chart's bars
+    (label -> height) and its rows (label -> the other cells)."""
+    html = analyst.client.get(f"/admin/statistics?{query}").get_data(as_text=True)
+    section = BeautifulSoup(html, "html.parser").select_one(f'[aria-labelledby="table-{name}"]')
+    bars = {rect.title.get_text(): float(rect["height"]) for rect in section.select("svg rect")}
+    rows = {}
+    for row in section.select("tbody tr"):
+        cells = [" ".join(cell.get_text().split()) for cell in row.find_all(["th", "td"])]
+        rows[cells[0]] = cells[1:]
+    return bars, rows
+
+
+def record_many(app, kind: str, at: datetime, n: int, **extra) -> None:
+    with app.app_context():
+        for _n in range(n):
+            analytics.record(kind, "right-to-ask", at=at, **extra)
+        db.session.commit()
+
+
+def test_each_month_is_published_as_its_cell_rounded_by_its_own_offset(app, analyst):
+    """The database rounds as the rule says: a month of 3 forms started shows
+    5 where its cell's offset is 2 to 4 and 0 where it is 0 or 1, never a
+    figure the offset does not give."""
+    months = [datetime(2025, 11, 10, 12, tzinfo=UTC), datetime(2025, 12, 10, 12, tzinfo=UTC)] + [
+        datetime(2026, month, 10, 12, tzinfo=UTC) for month in range(1, 11)
+    ]
+    for at in months:
+        record_many(app, "started", at, 3, page="immediate-danger")
+    with app.app_context():
+        offsets = dict(
+            db.session.execute(
+                select(JourneyStat.month, JourneyStat.offset).where(JourneyStat.kind == "started")
+            ).all()
+        )
+    _bars, rows = table_on_page(analyst, "period=custom&from=11 2025&to=10 2026", "trend")
+    shown = {label: int(cells[0]) for label, cells in rows.items()}
+    assert shown == {f"{at:%b %Y}": rounded(3, offsets[at.date().replace(day=1)]) for at in months}
+
+
+def test_a_share_with_twenty_behind_it_is_charted_as_its_table_shows_it(app, analyst):
+    # Counts that are multiples of 5 are published exactly, whatever their offsets.
+    for at, satisfied in (
+        (datetime(2026, 5, 10, 12, tzinfo=UTC), 10),
+        (datetime(2026, 8, 10, 12, tzinfo=UTC), 15),
+    ):
+        record_many(app, "satisfaction", at, satisfied, value=5)
+        record_many(app, "satisfaction", at, 20 - satisfied, value=2)
+    bars, rows = table_on_page(analyst, "period=custom&from=4 2026&to=9 2026", "satisfaction")
+    assert rows == {"Apr to Jun 2026": ["20", "50%"], "Jul to Sep 2026": ["20", "75%"]}
+    assert bars == {"Apr to Jun 2026": 107, "Jul to Sep 2026": 160}  # 50% is two thirds of 75%
+
+
+def test_more_sent_than_started_counts_as_all_of_them_in_the_change(app, analyst):
+    """Sent and started are rounded apart (and a form started in one period
+    can be sent in the next): a completion over 100% is shown, and compared,
+    as 100%."""
+    for at, sent in (
+        (datetime(2026, 9, 10, 12, tzinfo=UTC), 10),
+        (datetime(2026, 10, 10, 12, tzinfo=UTC), 25),
+    ):
+        record_many(app, "started", at, 20, page="immediate-danger")
+        record_many(app, "submitted", at, sent, value=10)
+    _bars, rows = table_on_page(analyst, "period=custom&from=10 2026&to=10 2026", "summary")
+    assert rows["Completion (sent ÷ started)"] == ["100%", "50%", "+50 points"]
