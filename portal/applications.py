@@ -86,28 +86,14 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
     if draft.application_id is not None:
         raise AlreadySubmitted
     answers = scheme.answers_on_path(draft.answers)
-    columns = scheme.columns(answers)
     for _attempt in range(attempts):
-        application = Application(
-            reference=new_reference(),
+        application = new_application(
+            scheme,
+            answers,
             submission_key=draft.id,
-            scheme=scheme.code,
-            route=scheme.route,
             channel=draft.channel,
             language=draft.language,
-            applicant_type=scheme.applicant_type(answers),
-            submitted_at=now,
-            submitted_on=deadlines.local_date(now),
-            **deadlines.for_application(
-                now, force=current_force(), deadline_days=scheme.deadline_days
-            ),
-            answers=answers,
-            **duplicate_keys(answers),
-            **columns,
-            support_consent=support_consent(answers),
-            current_risk=columns.get("risk_level")
-            if columns.get("risk_level") in RISK_RANK
-            else None,
+            now=now,
         )
         try:
             with db.session.begin_nested():
@@ -123,6 +109,31 @@ def submit(draft: Draft, scheme: Scheme, *, now: datetime, attempts: int = 5) ->
         alert_events.application_received(application)  # queued in this same transaction
         return application
     raise RuntimeError("Could not find a free reference")
+
+
+def new_application(
+    scheme: Scheme, answers: dict, *, submission_key: str, channel: str, language: str, now
+) -> Application:
+    """The application that a journey's answers (those on its path) make,
+    received now, with a new reference; not yet added to the session."""
+    columns = scheme.columns(answers)
+    return Application(
+        reference=new_reference(),
+        submission_key=submission_key,  # before the answers: their seal binds to it
+        scheme=scheme.code,
+        route=scheme.route,
+        channel=channel,
+        language=language,
+        applicant_type=scheme.applicant_type(answers),
+        submitted_at=now,
+        submitted_on=deadlines.local_date(now),
+        **deadlines.for_application(now, force=current_force(), deadline_days=scheme.deadline_days),
+        answers=answers,
+        **duplicate_keys(answers),
+        **columns,
+        support_consent=support_consent(answers),
+        current_risk=columns.get("risk_level") if columns.get("risk_level") in RISK_RANK else None,
+    )
 
 
 def reference_taken(reference: str) -> bool:

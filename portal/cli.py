@@ -58,26 +58,22 @@ def create_staff_command(email: str, name: str, role: str, base_url: str) -> Non
     click.echo(f"  {link(base_url, 'admin.setup', token=token)}")
 
 
-DEMO = [
-    (Role.ADMINISTRATOR, "demo.administrator@example.police.uk", "Demo Administrator"),
-    (Role.SUPERVISOR, "demo.supervisor@example.police.uk", "Demo Supervisor"),
-    (Role.OFFICER, "demo.officer@example.police.uk", "Demo Officer"),
-    (Role.ANALYST, "demo.analyst@example.police.uk", "Demo Analyst"),
-]
-
-
 @staff_cli.command("demo")
 @click.option("--base-url", default=BASE_URL, show_default=True)
 def demo_command(base_url: str) -> None:
-    """Development only: one account per role when there are no accounts, and
+    """Development only: one account per role when there are no accounts but
+    demo ones (`demo seed` makes the officer and the supervisor it needs), and
     fresh setup links for those not set up yet."""
     from .admin import accounts
     from .audit import record
+    from .demo.staff import DEMO_STAFF as DEMO
     from .extensions import db
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("Production never creates default accounts.")
-    existing = accounts.count()
+    existing = accounts.count() - sum(
+        1 for _role, email, _name in DEMO if accounts.find_by_email(email=email)
+    )
     click.echo("Demo staff accounts: set a password and an authenticator app with each link.")
     for role, email, name in DEMO:
         staff = accounts.find_by_email(email=email)

@@ -1,70 +1,62 @@
-"""Synthetic history for demonstrations and benchmarks: applications across
-schemes and channels with outcomes and timings over two years, and the
-journey events behind them (starts, drop-offs, errors, satisfaction). No
-real person is in it. Never in production."""
+"""Synthetic data for demonstrations and benchmarks. No real person is in it.
+Never in production.
+
+- A two-year history (history.py, events.py): applications across schemes
+  and channels, each case's casework up to now as records that lead to its
+  stage, dates and outcome, and the journey events behind the applications
+  (starts, drop-offs, errors, satisfaction). Its answers are empty: it is
+  there to be counted.
+- Cases to work (cases.py): invented people whose answers are those the
+  public forms store, each case taken by the casework engine, as the demo
+  officer and the demo supervisor, to a different point of its journey, so
+  that a demonstration can take the next step on each."""
 
 from __future__ import annotations
 
 import random
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from portal import clock, crypto, deadlines
-from portal.casework.outcomes import DISCLOSURE_OUTCOMES, OUTCOMES
-from portal.casework.stages import DEADLINES, LATE, STAGES
 from portal.extensions import db
 from portal.force import current_force
-from portal.journeys.engine import CHECK
 from portal.journeys.registry import SCHEMES
-from portal.models import Application, JourneyEvent
+from portal.models import Application, CaseRecord, JourneyEvent
 from portal.references import new_reference
 from portal.stats import applications as application_stats
 from portal.stats import events as analytics
-from portal.stats import versions, words
+
+from . import cases as workable
+from . import history
+from . import staff as demo_staff
+from .events import Pages, journey_events, pick, register_versions, version_at
 
 CHUNK = 5000
 CHANNELS = [("online", 70), ("phone", 20), ("front_counter", 7), ("officer", 3)]
 SCHEME_MIX = [("right-to-ask", 55), ("right-to-know", 35), ("child-protection", 10)]
-OUTCOME_MIX = [
-    (OUTCOMES[0][0], 30),
-    (OUTCOMES[1][0], 8),
-    (OUTCOMES[2][0], 25),
-    (OUTCOMES[3][0], 10),
-    (OUTCOMES[4][0], 6),
-    (OUTCOMES[5][0], 8),
-    (OUTCOMES[6][0], 6),
-    (OUTCOMES[7][0], 2),
-    (OUTCOMES[8][0], 3),
-    (OUTCOMES[9][0], 1),
-    (OUTCOMES[10][0], 1),
-]
 
 
-def pick(rng: random.Random, weighted):
-    return rng.choices([v for v, _w in weighted], weights=[w for _v, w in weighted])[0]
+class Seeded(NamedTuple):
+    applications: int  # of the history
+    cases: int  # to work
+    events: int  # journey events
 
 
-def application_row(rng, scheme, now, references, force):
+def application_row(rng, scheme, now, references, force) -> dict:
+    """An application of the history as it was received: no answers kept."""
     submitted = now - timedelta(days=rng.uniform(0, 730))
     reference = new_reference()
     while reference in references:
         reference = new_reference()
     references.add(reference)
-    closed = outcome = decided = disclosed = None
-    if (now - submitted).days > 50 or rng.random() < 0.5:
-        closed = min(submitted + timedelta(days=rng.gammavariate(4, 6)), now)
-        outcome = pick(rng, OUTCOME_MIX)
-        if outcome in DECIDED:
-            decided = submitted + (closed - submitted) * rng.uniform(0.6, 0.9)
-        if outcome in DISCLOSURE_OUTCOMES:
-            disclosed = decided + (closed - decided) * rng.uniform(0.2, 0.9)
     key = secrets.token_hex(32)
-    row = {
+    return {
         "reference": reference,
         "submission_key": key,
         "scheme": scheme.code,
@@ -80,208 +72,115 @@ def application_row(rng, scheme, now, references, force):
         "contact_channels": [],
         "communication_needs": [],
         "answers_sealed": crypto.seal_json({}, f"application.answers.{key}"),
-        "deviations": [],
-        "stage": "closed" if closed else "triaged",
-        "triaged_at": submitted + timedelta(hours=rng.gammavariate(2, 8)),
-        "first_contact_at": submitted + timedelta(days=rng.gammavariate(2, 3)),
-        "decision_signed_off_at": decided,
-        "disclosed_at": disclosed,
-        "closed_at": closed,
-        "outcome": outcome,
-        "current_risk": pick(rng, [("standard", 60), ("medium", 30), ("high", 10)]),
-        "quality_identifies": pick(rng, [("yes", 70), ("partly", 22), ("no", 8)]),
-        "quality_right_scheme": pick(rng, [("yes", 92), ("no", 8)]),
-        "quality_crime_report": pick(rng, [("no", 90), ("yes", 10)]),
     }
-    row["deviations"] = [
-        {
-            "rule": LATE.rule,
-            "stage": kind,
-            "at": row[deadline.met].isoformat(),
-            "category": pick(rng, LATE_MIX),
-        }
-        for kind, stage in STAGES.items()
-        if (deadline := DEADLINES.get(stage.deadline or ""))
-        and row[deadline.met] is not None
-        and row[deadline.met] > row[deadline.due]
-    ]
-    return row
 
 
-LATE_MIX = [
-    ("waiting_for_others", 40),
-    ("no_safe_contact", 25),
-    ("complex", 15),
-    ("capacity", 15),
-    ("other", 5),
-]
-
-
-# Outcomes reached by a decision (the rest close earlier).
-DECIDED = frozenset(
-    {
-        "disclosed_to_person_at_risk",
-        "disclosed_to_third_party",
-        "no_information",
-        "threshold_not_met",
-    }
-)
-# Right to Ask's earlier wording lost more people on this page: the demo's
-# "change to a form" that the comparison of versions shows.
-CHANGED_PAGE = "subject-name"
-CHANGE_DAYS_AGO = 150
-
-
-def journey_events(rng, scheme, submitted_at, finished: bool, version: str, worse: str = ""):
-    """A journey's events, as the public forms record them: the first
-    question opened, started, each page reached and answered (with some
-    errors), then sent, or abandoned at a page."""
-    pages = [page.slug for page in words.pages(scheme)]
-    first_fields = {page.slug: first_field(page) for page in words.pages(scheme)}
-    start = submitted_at - timedelta(minutes=rng.uniform(6, 40))
-    stop = None
-    if not finished:
-        stop = next(
-            (slug for slug in pages[1:] if rng.random() < (0.25 if slug == worse else 0.06)),
-            pages[-1],
-        )
-    events = [("opened", pages[0], "", "", 0, start)]
-    if not finished and rng.random() < 0.3:  # read the first question and left
-        return rows_of(scheme, version, events)
-    events.append(("started", pages[0], "", "", 0, start))
-    for slug in pages:
-        events.append(("reached", slug, "", "", 0, start))
-        wrong = 0.3 if slug == worse else 0.05
-        if rng.random() < wrong and first_fields[slug]:
-            question, message = first_fields[slug]
-            events.append(("met_error", slug, question, "", 0, start))
-            for _try in range(rng.choice((1, 1, 2))):
-                events.append(("error", slug, question, message, 0, start))
-        if slug == stop:
-            break
-        events.append(("answered", slug, "", "", 0, start))
-    if finished:
-        events.append(("reached", CHECK, "", "", 0, submitted_at))
-        if rng.random() < 0.1:
-            events.append(("changed", rng.choice(pages), "", "", 0, submitted_at))
-        minutes = analytics.time_bucket(start, submitted_at)
-        events.append(("submitted", "", "", "", minutes, submitted_at))
-        if rng.random() < 0.3:
-            score = pick(rng, [(5, 40), (4, 35), (3, 12), (2, 8), (1, 5)])
-            events.append(("satisfaction", "", "", "", score, submitted_at))
-    else:
-        events.append((rng.choice(["exited", "expired"]), stop, "", "", 0, start))
-    return rows_of(scheme, version, events)
-
-
-def rows_of(scheme, version: str, events: list[tuple]) -> list[dict]:
-    rows = []
-    for kind, page, question, message, value, at in events:
-        day = deadlines.local_date(at)
-        rows.append(
-            {
-                "at": at,
-                "day": day,
-                "month": day.replace(day=1),
-                "scheme": scheme.slug,
-                "version": version,
-                "kind": kind,
-                "page": page,
-                "question": question,
-                "message": message,
-                "value": value,
-            }
-        )
-    return rows
-
-
-def first_field(page) -> tuple[str, str] | None:
-    """A page's first question and the message it shows when left empty."""
-    fields = versions.fields_of(page.form)
-    if not fields:
-        return None
-    name, unbound = fields[0]
-    return name, str(unbound.kwargs.get("required") or "Enter an answer")
-
-
-def demo_versions(now) -> dict[str, list[tuple]]:
-    """Each form's versions for the demo: (version, first seen, label). Right
-    to Ask has an earlier wording, changed CHANGE_DAYS_AGO days ago."""
-    found = {}
-    for slug in SCHEMES:
-        current = versions.current(slug)
-        found[slug] = [(current, now - timedelta(days=731), None)]
-    earlier = versions.current("right-to-ask")[:6] + "e0"
-    found["right-to-ask"] = [
-        (earlier, now - timedelta(days=731), "Demo: the wording before the change"),
-        (versions.current("right-to-ask"), now - timedelta(days=CHANGE_DAYS_AGO), None),
-    ]
-    return found
-
-
-def version_at(found: list[tuple], at) -> tuple[str, str]:
-    """The version shown at a moment, and the page it made harder."""
-    current = found[0]
-    for entry in found:
-        if entry[1] <= at:
-            current = entry
-    worse = CHANGED_PAGE if current[2] else ""
-    return current[0], worse
-
-
-def seed(applications: int, *, seed_value: int = 1, journeys: float = 1.0) -> tuple[int, int]:
+def seed(
+    applications: int, *, seed_value: int = 1, journeys: float = 1.0, cases: int = 0
+) -> Seeded:
     """`journeys`: the share of online applications whose journeys are written
-    (each is some 60 events; the benchmarks write fewer to keep seeding short)."""
+    (each is some 60 events; the benchmarks write fewer to keep seeding short).
+    `cases`: how many cases to work to add (cases.py; the benchmarks need none)."""
     rng = random.Random(seed_value)  # noqa: S311  (synthetic data, repeatable on purpose)
     now = clock.utcnow()
     references: set[str] = set()
     force = current_force()
-    known = demo_versions(now)
-    for slug, entries in known.items():
-        for version, seen, label in entries:
-            versions.register(slug, version, seen, label=label)
-    apps, events, total_events = [], [], 0
+    known = register_versions(now)
+    caseworkers = demo_staff.caseworkers()
+    templates, pages = history.Templates(now), Pages()
+    apps, records, events, total_events = [], {}, [], 0
     for _n in range(applications):
         scheme = SCHEMES[pick(rng, SCHEME_MIX)]
-        row = application_row(rng, scheme, now, references, force)
-        apps.append(row)
-        if row["channel"] == "online" and rng.random() < journeys:
-            version, worse = version_at(known[scheme.slug], row["submitted_at"])
-            events += journey_events(rng, scheme, row["submitted_at"], True, version, worse)
+        case = history.Sketch(application_row(rng, scheme, now, references, force))
+        history.work(rng, case, now, caseworkers, templates)
+        apps.append(case.row())
+        records[case.submission_key] = case.records
+        if case.channel == "online" and rng.random() < journeys:
+            version, worse = version_at(known[scheme.slug], case.submitted_at)
+            events += journey_events(rng, scheme, case.submitted_at, True, version, worse, pages)
             if rng.random() < 0.6:  # an unfinished journey for every few sent
-                events += journey_events(rng, scheme, row["submitted_at"], False, version, worse)
+                events += journey_events(
+                    rng, scheme, case.submitted_at, False, version, worse, pages
+                )
         if len(apps) >= CHUNK:
-            flush(apps, events)
+            flush(apps, records, events)
             total_events += len(events)
-            apps, events = [], []
+            apps, records, events = [], {}, []
     total_events += len(events)
-    flush(apps, events)
+    flush(apps, records, events)
+    worked = workable.seed_cases(cases, now=now, caseworkers=caseworkers)
     analytics.rebuild()
     application_stats.rebuild()
     db.session.commit()
-    return applications, total_events
+    return Seeded(applications, worked, total_events)
 
 
-def flush(apps: list[dict], events: list[dict]) -> None:
+def flush(apps: list[dict], records: dict[str, list], events: list[dict]) -> None:
+    """Write a chunk in bulk, by table (Core inserts: one statement a table,
+    with none of the ORM's work per row): the applications, their case records
+    (sealed as CaseRecord.data seals them, bound to each record's uid) and the
+    journey events."""
     if apps:
-        db.session.execute(insert(Application), apps)
+        db.session.execute(insert(Application.__table__), [columns_of(row) for row in apps])
+        keys = [key for key, made in records.items() if made]
+        ids = dict(
+            db.session.execute(
+                select(Application.submission_key, Application.id).where(
+                    Application.submission_key.in_(keys)
+                )
+            ).all()
+        )
+        rows = [
+            {
+                "uid": row.uid,
+                "application_id": ids[key],
+                "kind": row.kind,
+                "data": crypto.seal_json(row.data, f"case_record.data.{row.uid}"),
+                "recorded_by_id": row.recorded_by_id,
+                "recorded_at": row.recorded_at,
+            }
+            for key in keys
+            for row in records[key]
+        ]
+        if rows:
+            db.session.execute(insert(CaseRecord.__table__), rows)
     if events:
-        db.session.execute(insert(JourneyEvent), events)
+        db.session.execute(insert(JourneyEvent.__table__), events)
     db.session.commit()
+
+
+def columns_of(row: dict) -> dict:
+    """An application's row by column name (its sealed answers' column is "answers")."""
+    row = dict(row)
+    row["answers"] = row.pop("answers_sealed")
+    return row
 
 
 demo_cli = AppGroup("demo", help="Synthetic data for demonstrations and benchmarks.")
 
 
 @demo_cli.command("seed")
-@click.option("--applications", default=2000, show_default=True, type=click.IntRange(1))
-def seed_command(applications: int) -> None:
-    """Write a synthetic two-year history (never in production)."""
+@click.option("--applications", default=2000, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--cases",
+    default=workable.DEFAULT,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Cases to work, taken to each point of the journey.",
+)
+def seed_command(applications: int, cases: int) -> None:
+    """Write a synthetic two-year history and cases to work (never in production)."""
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("Production never seeds demo data.")
-    made, events = seed(applications)
-    db.session.commit()
-    click.echo(f"Seeded {made:,} applications and {events:,} journey events.")
+    made = seed(applications, cases=cases)
+    officer, supervisor = demo_staff.caseworkers()
+    click.echo(
+        f"Seeded {made.applications:,} applications, {made.cases:,} cases to work "
+        f"(sign in as {officer.email} or {supervisor.email}) "
+        f"and {made.events:,} journey events."
+    )
+    if not (officer.totp_enabled and supervisor.totp_enabled):
+        click.echo("Set up those accounts first: flask --app wsgi staff demo")
 
 
 def register(app: Flask) -> None:
