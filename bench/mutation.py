@@ -149,7 +149,7 @@ TARGETS: dict[str, Target] = {
             "tests/test_submission_constraint.py",
             "tests/test_faults.py::test_the_database_failing_at_accept_and_send_keeps_the_answers",
         ),
-        ("submit", "reference_taken"),
+        ("submit", "new_application", "reference_taken"),
     ),
 }
 
@@ -162,33 +162,14 @@ COMPACT = (
     "only the spaces json.dumps puts after ',' and ':' change, inside the sealed text; "
     "every reader parses it, so nothing differs but a few bytes of ciphertext."
 )
-WHOLE_BODY = (
-    "the check only asks whether the whole body decodes as UTF-8 once percent-decoded: '&', "
-    "'=', '+' and ' ' are ASCII, never part of a multi-byte character, so however the body is "
-    "cut up or '+' is replaced, the same bytes are decoded and the same posts refused."
-)
 HOOKS_EXIST = (
     "Flask has registered before-request functions for every request (None) by the time the "
     "portal's are added, so setdefault finds the list and never uses its default."
 )
 EQUIVALENT: dict[tuple[str, str], str] = {
-    **dict.fromkeys(
-        [
-            ("portal.security.x_check_form_text", line)
-            for line in (
-                "for field in raw.split(None):",
-                'for field in raw.split(b"XX&XX"):',
-                "for part in field.split(None, 1):",
-                'for part in field.split(b"=", ):',
-                'for part in field.rsplit(b"=", 1):',
-                'for part in field.split(b"XX=XX", 1):',
-                'for part in field.split(b"=", 2):',
-                'unquote_to_bytes(part.replace(b"XX+XX", b" ")).decode("utf-8")',
-                'unquote_to_bytes(part.replace(b"+", b"XX XX")).decode("utf-8")',
-                'unquote_to_bytes(part.replace(b"+", b" ")).decode("UTF-8")',
-            )
-        ],
-        WHOLE_BODY,
+    ("portal.security.x_check_form_text", 'raw.decode("UTF-8")'): (
+        "Python's codec names are case-insensitive: 'UTF-8' and 'utf-8' are the same codec, "
+        "so the same posts are refused."
     ),
     **dict.fromkeys(
         [
@@ -295,10 +276,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ),
     **dict.fromkeys(
         [
-            ("portal.applications.x_submit", line)  # a line the mutant changes or removes
+            ("portal.applications.x_new_application", line)  # a line the mutant changes
             for line in (
-                'current_risk=columns.get("risk_level")',
-                'if columns.get("risk_level") in RISK_RANK',
+                'current_risk=columns.get("risk_level") if columns.get("risk_level") in RISK_RANK '
+                "else None,",
             )
         ],
         "the current_risk given to the new row is set again from its stored risk level "

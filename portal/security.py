@@ -56,14 +56,17 @@ class UnreadableForm(BadRequest):
 
 
 def check_form_text() -> None:
-    """Before any view: a form post's names and values must be UTF-8."""
-    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+    """Before any view: a post's text must be UTF-8. A url-encoded form is read
+    once percent-decoded, and as a whole: '&', '=' and '+' are ASCII, never part
+    of a character, so the whole body decodes as each name and value does. Any
+    other post (a multipart form, say) is read as sent: the portal takes no files."""
+    if request.method != "POST":
         return
     raw = request.get_data(cache=True)  # the form is then parsed from this copy
+    if request.mimetype == "application/x-www-form-urlencoded":
+        raw = unquote_to_bytes(raw)
     try:
-        for field in raw.split(b"&"):
-            for part in field.split(b"=", 1):
-                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
         raise UnreadableForm() from None
 

@@ -113,6 +113,19 @@ def test_a_closed_case_is_erased_just_after_the_period_and_not_before(
         assert retention.erase(10**9) is False  # or the case is not there
 
 
+def test_a_closed_case_is_kept_to_the_last_moment_of_its_period(app, clock):
+    """The period as the erasure counts it, in 365-day years: a case closed
+    exactly that long ago is still kept, and is erased a second later."""
+    clock.now = NOWS[0]
+    officer = make_staff(app, Role.OFFICER)
+    case_id = closed_case(app, clock, clock.now - timedelta(days=365 * 6), officer.id)
+    assert "erased 0 closed cases" in run_retention(app)
+    assert not erased(app, case_id)
+    clock.advance(seconds=1)
+    assert "erased 1 closed cases" in run_retention(app)
+    assert erased(app, case_id)
+
+
 def test_an_open_case_is_never_erased(app, clock):
     clock.now = NOWS[0]
     case_id = send_application(app)

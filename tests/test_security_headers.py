@@ -40,7 +40,10 @@ def test_every_page_gets_the_whole_policy(client, url):
 
 
 @pytest.mark.parametrize("url", ["/", "/admin/sign-in"])  # a page kept rendered, and not
-def test_each_response_has_its_own_nonce_and_the_page_uses_it(client, url):
+def test_each_response_has_its_own_nonce_and_the_page_uses_it(make_app, url):
+    """On an app made in this test, as each server process makes its own, so
+    that what security.register sets up is part of what the test checks."""
+    client = make_app().test_client()
     first, second = client.get(url), client.get(url)
     assert nonce_of(first) != nonce_of(second)
     html = first.get_data(as_text=True)

@@ -1,5 +1,6 @@
 """What "Accept and send" stores (portal/applications.py submit): the answers
-on the path taken, the columns the statistics and duplicate checks read, one
+on the path taken, the columns the statistics, duplicate checks and officers
+read (the language it was sent in, the consent to support among them), one
 count in the statistics, and a draft emptied of its answers; a reference that
 is taken already is replaced, and the search for a free one gives up after
 five tries."""
@@ -18,6 +19,7 @@ from portal.models import Application, ApplicationStat, Draft
 
 from .staff_walk import send_application
 from .support import SELF, Applicant, complete, page_url
+from .test_languages import choose
 from .test_other_schemes import REFERRAL
 
 
@@ -34,6 +36,27 @@ def test_a_sent_application_keeps_what_the_checks_and_figures_read(app):
         assert (draft.application_id, draft.answers) == (case_id, {})
         counted = select(func.sum(ApplicationStat.count)).where(ApplicationStat.dimension == "all")
         assert db.session.scalar(counted) == 1
+
+
+def test_a_sent_application_keeps_its_language_and_the_answer_on_support(app):
+    """What the officer's queue ("Applied in Welsh"), the support referral and
+    the statistics read from the case: the language its pages were answered in,
+    and the applicant's consent to be put in touch with a specialist service."""
+    applicant = Applicant(app)
+    choose(applicant, "cy")
+    complete(applicant, SELF)
+    applicant.post(page_url("check-your-answers"))
+    with app.app_context():
+        case = db.session.scalars(select(Application)).one()
+        assert (case.language, case.support_consent) == ("cy", "yes")
+        counted = select(ApplicationStat.dimension, ApplicationStat.value).where(
+            ApplicationStat.dimension.in_(["language", "support_consent"]),
+            ApplicationStat.count == 1,
+        )
+        assert sorted(db.session.execute(counted)) == [
+            ("language", "cy"),
+            ("support_consent", "yes"),
+        ]
 
 
 def sent(app) -> str:
