@@ -286,6 +286,14 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "straight after the insert, before anything reads or commits it.",
     ),
     (
+        "portal.casework.engine.x_unasked",
+        "if d.known_before and not d.applies(case, stage, None, now)",
+    ): (
+        "only the departures decided by the case and the time alone (known_before: late, checks "
+        "awaited) are tried here, and neither reads the answers, so {} and None give the same; "
+        "the unsafe-contact departure, which reads them, is never tried here."
+    ),
+    (
         "portal.applications.x_submit",
         "application.risk_level if (application.risk_level in RISK_RANK) or True else None",
     ): (

@@ -87,7 +87,7 @@ def status_of(records: list[CaseRecord]) -> str:
     """A case's status from its records in order: each stage leads to its
     status only forward, a closure remembers where the case was, and a reopen
     goes back there."""
-    status, when_closed = "received", "received"
+    status = when_closed = "received"
     for row in records:
         stage = STAGES.get(row.kind)
         target = stage.status_after(row.data) if stage else None
@@ -95,7 +95,7 @@ def status_of(records: list[CaseRecord]) -> str:
             status = when_closed
         elif target == "closed":
             when_closed, status = status, "closed"
-        elif target and RANK[target] >= RANK.get(status, 0):
+        elif target and RANK[target] >= RANK[status]:
             status = target
     return status
 
