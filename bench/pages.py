@@ -60,7 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 import pyotp  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select, text, update  # noqa: E402
 
 from bench.common import (  # noqa: E402
     ROOT,
@@ -72,6 +72,7 @@ from bench.common import (  # noqa: E402
 from portal import create_app, demo  # noqa: E402
 from portal.config import DevelopmentConfig  # noqa: E402
 from portal.database import upgrade  # noqa: E402
+from portal.demo import people  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import Application, JourneyEvent, Role  # noqa: E402
 from tests.live import (  # noqa: E402
@@ -92,7 +93,22 @@ CEILING = "/bench/ceiling"  # bench/ceiling.py
 START = "/apply/right-to-ask"
 QUESTION = "concern-details"  # halfway through Right to Ask
 QUEUE = "/admin/cases"
-OVERDUE = "/admin/cases?overdue=1"
+# The queue as officers use it: each order, and each filter alone (a supervisor's,
+# for the officer filter), on the first page.
+QUEUE_VIEWS = {
+    "sorted by next due (the default)": QUEUE,
+    "sorted by risk": f"{QUEUE}?sort=risk",
+    "sorted by newest received": f"{QUEUE}?sort=newest",
+    "high risk only": f"{QUEUE}?risk=high",
+    "one scheme only": f"{QUEUE}?scheme=dvds:right_to_ask",
+    "one stage only": f"{QUEUE}?stage=triaged",
+    "overdue only": f"{QUEUE}?overdue=1",
+    "updates due only": f"{QUEUE}?due_update=1",
+    "unassigned only": f"{QUEUE}?unassigned=1",
+}
+SUPERVISOR_VIEWS = {"one officer's cases (a supervisor's filter)": f"{QUEUE}?officer={{officer}}"}
+SEARCH = "/admin/cases/search"
+SEARCH_CASES = 300  # portal.demo's cases to work, whose people the searches name
 DASHBOARD = "/admin/statistics?period=12-months"  # the summary and Usage
 SECTIONS = {
     "Form quality": "/admin/statistics?period=12-months&section=form-quality",
@@ -121,8 +137,9 @@ QUESTION_DRAFTS = 64  # the question pages take these drafts in turn
 MAKERS = 8  # drafts made at once over HTTP before a run
 # The issue's targets on a 2-core machine: p95 under this many milliseconds, and
 # at least this share of the ceiling's requests per second.
-TARGETS = {"public": (50, 0.5), "queue": (100, None), "dashboard": (150, None)}
-# The statistics pages' p95 target by database (PostgreSQL is production).
+TARGETS = {"public": (50, 0.5), "queue": (50, None), "dashboard": (150, None)}
+# The staff pages' p95 targets by database (PostgreSQL is production).
+QUEUE_P95 = {"postgresql": 50, "sqlite": 150}
 DASHBOARD_P95 = {"postgresql": 50, "sqlite": 150}
 
 
@@ -143,6 +160,7 @@ class Settings:
     applications: int
     submissions: int
     seconds: float
+    only: str = ""  # "queue": the ceiling, the queue and search only
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -156,14 +174,18 @@ class Settings:
             applications=applications,
             submissions=int(size("BENCH_SUBMISSIONS")),
             seconds=size("BENCH_SECONDS"),
+            only=os.environ.get("BENCH_ONLY", ""),
         )
 
     @property
     def full(self) -> bool:
         """Whether these are the issue's sizes, or a smaller run's."""
-        return (self.cases, self.applications, self.submissions, self.seconds) == tuple(
-            FULL_SIZES.values()
-        )
+        return not self.only and (
+            self.cases,
+            self.applications,
+            self.submissions,
+            self.seconds,
+        ) == tuple(FULL_SIZES.values())
 
 
 @dataclass
@@ -427,6 +449,18 @@ def open_cases(app) -> int:
         return total
 
 
+def assign_some(app, officer, every: int) -> None:
+    """Give the officer one open case in `every`, as a supervisor would share them out."""
+    with app.app_context():
+        open_ids = select(Application.id).where(Application.closed_at.is_(None))
+        db.session.execute(
+            update(Application)
+            .where(Application.id.in_(open_ids), Application.id % every == 0)
+            .values(assigned_to_id=officer.id)
+        )
+        db.session.commit()
+
+
 def seed_up_to(app, total: int) -> tuple[int, float]:
     """Seed synthetic applications (portal.demo) until there are `total`; then
     gather the planner's statistics (VACUUM ANALYZE on PostgreSQL, ANALYZE on
@@ -504,11 +538,22 @@ class Run:
             f"Seeded {added:,} applications in {took:.0f} s for the queue ({opened:,} open)."
         )
         self.say(self.sizes[-1])
-        cookie = sign_in(base_url, staff_member(self.app, Role.OFFICER, 1), 1, QUEUE)
-        name = f"Case queue, first page ({self.settings.cases:,} applications, {opened:,} open)"
-        self.measure(Figures(name, "queue"), base_url, QUEUE, sessions=[cookie])
-        figures = Figures("Case queue, overdue only", "queue")
-        self.measure(figures, base_url, OVERDUE, sessions=[cookie])
+        officer = staff_member(self.app, Role.OFFICER, 1)
+        cookie = sign_in(base_url, officer, 1, QUEUE)
+        for view, path in QUEUE_VIEWS.items():
+            name = f"Case queue, {view}"
+            if path == QUEUE:
+                name += f" ({self.settings.cases:,} applications, {opened:,} open)"
+            self.measure(Figures(name, "queue"), base_url, path, sessions=[cookie])
+        supervisor = sign_in(base_url, staff_member(self.app, Role.SUPERVISOR, 3), 3, QUEUE)
+        assign_some(self.app, officer, every=4)
+        for view, path in SUPERVISOR_VIEWS.items():
+            path = path.format(officer=officer.id)
+            figures = Figures(f"Case queue, {view}", "queue")
+            self.measure(figures, base_url, path, sessions=[supervisor])
+        self.search_pages(base_url, cookie)
+        if self.settings.only == "queue":
+            return
 
         added, took = seed_up_to(self.app, self.settings.applications)
         applications, events = count(self.app, Application), count(self.app, JourneyEvent)
@@ -538,6 +583,49 @@ class Run:
             COMPARE,
             sessions=[cookie],
         )
+
+    def search_pages(self, base_url: str, cookie: str) -> None:
+        """The officer's search, by the people of portal.demo's cases to work:
+        a surname (the subject of one, which several share), that surname with
+        a date of birth, and a postcode."""
+        with self.app.app_context():
+            made = demo.seed(0, seed_value=self.settings.cases + 1, journeys=0, cases=SEARCH_CASES)
+            subject = people.cast(0).subject
+        self.sizes.append(f"Added {made.cases:,} cases to work, for the searches.")
+        born = subject.born
+        searches = {
+            f"a surname ({subject.surname})": {"name": subject.surname},
+            "a surname and a date of birth": {
+                "name": subject.surname,
+                "date_of_birth-day": born.day,
+                "date_of_birth-month": born.month,
+                "date_of_birth-year": born.year,
+            },
+            "a postcode": {"postcode": subject.postcode},
+        }
+        headers = {"X-Forwarded-For": "127.0.2.1", "X-Forwarded-Proto": "http"}
+        with httpx.Client(
+            base_url=base_url,
+            headers=headers,
+            cookies=dict([cookie.split("=", 1)]),
+            timeout=30,
+            verify=SSL_CONTEXT,
+        ) as client:
+            token = csrf_token(client.get(SEARCH).text)
+            for terms in searches.values():
+                found = client.post(SEARCH, data={"csrf_token": token, **terms})
+                if found.status_code != 200 or "govuk-error-summary" in found.text:
+                    raise AssertionError(f"search {terms}: {found.status_code}")
+            cookie = f"{COOKIE}={client.cookies.get(COOKIE)}"  # as the search page left it
+        for what, terms in searches.items():
+            body = urlencode({"csrf_token": token, **terms})
+            self.measure(
+                Figures(f"Search by {what}", "queue"),
+                base_url,
+                SEARCH,
+                method="POST",
+                sessions=[f"{cookie}\t{body}"],
+            )
 
     def public_pages(self, base_url: str) -> None:
         self.say("the public pages, on that database")
@@ -593,7 +681,8 @@ class Run:
         self.ceiling()
         with serve(self.url, self.log, workers=2) as server:
             self.staff_pages(server.url)
-            self.public_pages(server.url)
+            if not self.settings.only:
+                self.public_pages(server.url)
         with self.app.app_context():
             db.engine.dispose()
 
@@ -616,6 +705,7 @@ def main() -> int:
     label = database_label(settings.database)
     dialect = "postgresql" if settings.database.startswith("postgresql") else "sqlite"
     TARGETS["dashboard"] = (DASHBOARD_P95[dialect], None)
+    TARGETS["queue"] = (QUEUE_P95[dialect], None)
     if shutil.which("wrk") is None:
         print("wrk is not installed: `make wrk` installs it (Debian's package).")
         return 1
@@ -724,9 +814,14 @@ ends with exit status 1.
   limiter) plus one route that renders the public page layout with no database work; it exists
   only for the benchmark. Every page is given as a ratio of its requests per second to the
   ceiling's.
-- **Case queue**: its first page, and the overdue cases only, for a disclosure officer signed
-  in over HTTP (password, then a code from the authenticator), with `BENCH_CASES` applications
-  (default 100,000) from `portal.demo`.
+- **Case queue**: its first page in each order (next due, risk, newest) and with each filter
+  alone (high risk, one scheme, one stage, overdue, updates due, unassigned; and one
+  officer's cases, a supervisor's filter, with one open case in four assigned to that
+  officer), for a disclosure officer signed in over HTTP (password, then a code from the
+  authenticator), with `BENCH_CASES` applications (default 100,000) from `portal.demo`.
+- **Search**: the officer's search for a case by a person's surname, by surname and date of
+  birth, and by postcode (posted with its security token, as the page sends it), among those
+  applications and `portal.demo`'s cases to work, whose people the terms name.
 - **Statistics**: the dashboard's three sections (Usage, Form quality, Outcomes and
   timeliness, each under the summary; the last 12 months, every form), the yearly
   return for the last financial year, and two versions of Right to Ask compared, for an analyst
@@ -742,7 +837,7 @@ ends with exit status 1.
   stored afterwards must equal the redirects to the confirmation.
 
 Targets on a 2-core machine: public pages at least 0.5 of the ceiling's requests per second
-with p95 under 50 ms; p95 under 100 ms for the queue; for the statistics pages p95 under 50 ms
+with p95 under 50 ms; for the queue and search, and for the statistics pages, p95 under 50 ms
 on PostgreSQL and under 150 ms on SQLite.
 
 Reading the figures:
@@ -761,12 +856,16 @@ Reading the figures:
   the more likely it happens during its run ("Worker restarts").
 - Each sync worker closes the connection after every response, so every request is a new
   connection, as it would be from a proxy that does not keep connections to gunicorn.
-- On SQLite every transaction starts with `BEGIN IMMEDIATE`, so the two workers' database work
-  runs one at a time, reads included, and a worker that finds the lock taken waits in SQLite's
-  busy handler, which sleeps in steps of up to 100 ms: hence SQLite's p95 and p99 far above
-  its p50. SQLite is for development; production is PostgreSQL.
-- The staff pages write the session's last activity on every request, and the question page
-  writes its draft's new expiry on every GET.
+- On SQLite a form posted starts its transaction with `BEGIN IMMEDIATE`, so two workers'
+  writes run one at a time, and a worker that finds the lock taken waits in SQLite's busy
+  handler, which sleeps in steps of up to 100 ms. A page asked for (GET) reads without a
+  lock and takes it only just before a write of its own (portal/database.py). SQLite is for
+  development; production is PostgreSQL.
+- The staff pages write the session's last activity once a minute (a post: every time), a
+  search writes its audit row, and the question page writes its draft's new expiry on every
+  GET.
+- `BENCH_ONLY=queue` measures the ceiling, the queue and search only (after seeding
+  `BENCH_CASES`).
 
 A small run, to see that it works: `BENCH_CASES=2000 BENCH_APPLICATIONS=5000
 BENCH_SUBMISSIONS=300 BENCH_SECONDS=3 .venv/bin/python bench/pages.py` (with

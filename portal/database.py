@@ -35,6 +35,23 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READS = ("SELECT", "PRAGMA")
 
 
+def only_reads(view):
+    """Declare a view that a form posts to but that changes nothing, such as a
+    search (its audit row aside): on SQLite it begins as a page asked for does."""
+    view.only_reads = True
+    return view
+
+
+def reading_request() -> bool:
+    """Whether this request only reads, as a rule: a page asked for, or a post
+    to a view declared with only_reads."""
+    if not has_request_context():
+        return False
+    if request.method in READING_METHODS:
+        return True
+    return getattr(current_app.view_functions.get(request.endpoint or ""), "only_reads", False)
+
+
 def configure_sqlite(engine: Engine) -> None:
     """WAL, a busy timeout, foreign keys, and the write lock taken before any write.
 
@@ -45,8 +62,9 @@ def configure_sqlite(engine: Engine) -> None:
     set-up) takes the write lock at BEGIN (BEGIN IMMEDIATE, SQLAlchemy's
     "serializable" recipe), and the second waits for the first instead.
 
-    A page asked for (GET) only reads, as a rule: it begins without a lock, so
-    it never queues behind a writer. Where such a request does write after all
+    A page asked for (GET), or a search posted (only_reads), only reads, as a
+    rule: it begins without a lock, so it never queues behind a writer. Where
+    such a request does write after all
     (an audit of a search or a case view, a staff session's activity, a journey
     event), the write lock is taken just before its first write: the read
     snapshot, which has written nothing, is ended and BEGIN IMMEDIATE waits its
@@ -67,7 +85,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        reading = has_request_context() and request.method in READING_METHODS
+        reading = reading_request()
         connection.info["reading"] = False
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
         connection.info["reading"] = reading

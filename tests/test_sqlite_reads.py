@@ -54,6 +54,23 @@ def test_a_page_is_served_while_another_worker_holds_the_write_lock(app, sqlite_
         writer.close()
 
 
+def test_a_search_is_answered_while_another_worker_writes(app, sqlite_file, clock):
+    """A search is posted (its terms stay out of the address) but only reads:
+    it does not wait for the lock until it writes its audit row."""
+    officer = make_staff(app, Role.OFFICER)
+    browser = StaffBrowser(app, officer)
+    browser.sign_in(clock.now)
+    token = browser.token("/admin/cases/search")
+    with app.test_request_context("/admin/cases/search", method="POST"):
+        db.session.scalar(select(AuditEvent.id).limit(1))
+        writer = another_writer(sqlite_file)  # not kept waiting by this search's reads
+        writer.rollback()
+        writer.close()
+        db.session.rollback()
+    found = browser.client.post("/admin/cases/search", data={"csrf_token": token, "name": "Nobody"})
+    assert found.status_code == 200 and "0 cases found" in found.get_data(as_text=True)
+
+
 def test_a_page_that_writes_after_another_worker_wrote_keeps_its_write(app, sqlite_file):
     officer = make_staff(app, Role.OFFICER)
     with app.test_request_context("/admin/cases", method="GET"):

@@ -11,7 +11,7 @@ from flask_login import LoginManager, current_user
 
 from portal import audit
 from portal import staff_sessions as sessions
-from portal.database import READING_METHODS
+from portal.database import reading_request
 from portal.models import Role
 
 PUBLIC = "public"  # the sign-in pages themselves
@@ -23,7 +23,7 @@ login_manager.session_protection = None  # sessions are ended on the server inst
 
 @login_manager.user_loader
 def load_user(token: str):
-    return sessions.load(token, reading=request.method in READING_METHODS)
+    return sessions.load(token, reading=reading_request())
 
 
 def public(view):

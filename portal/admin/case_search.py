@@ -12,6 +12,7 @@ from flask_login import current_user
 from portal import audit
 from portal.casework import queries, search
 from portal.casework.stages import STATUS_LABELS
+from portal.database import only_reads
 from portal.extensions import db
 from portal.journeys.fields import DateAnswer, PostcodeAnswer, TextField
 from portal.journeys.forms import QuestionForm
@@ -53,6 +54,7 @@ class SearchForm(QuestionForm):
 
 @bp.route("/cases/search", methods=["GET", "POST"])
 @caseworkers
+@only_reads  # the terms are posted to keep them out of the address
 def case_search():
     form = SearchForm(formdata=request.form if request.method == "POST" else None)
     found = None
