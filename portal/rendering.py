@@ -7,12 +7,13 @@ from __future__ import annotations
 import copy
 from datetime import timedelta
 
+from babel import dates
 from flask import Flask, render_template, session
-from flask_babel import format_datetime
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from . import languages
+from . import deadlines, languages
 from .clock import as_utc
 from .force import shown_force
 from .journeys import common
@@ -69,8 +70,11 @@ def multiline(text) -> Markup:
 
 
 def datetime_local(moment) -> str:
-    """A stored UTC time as the force's local time."""
-    return format_datetime(as_utc(moment), "d MMM y, HH:mm")
+    """A stored UTC time as the force's local time (Babel's own formatting:
+    Flask-Babel's looks the locale and the time zone up again for each time,
+    and a page of cases shows some 150)."""
+    local = as_utc(moment).astimezone(deadlines.LONDON)
+    return dates.format_datetime(local, "d MMM y, HH:mm", locale=get_locale())
 
 
 def staff_keying_in() -> bool:

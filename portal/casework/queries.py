@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from portal import audit, clock
 from portal.extensions import db
@@ -72,7 +72,8 @@ def queue(*, sort: str = "due", page: int = 1, **filters) -> tuple[list[Applicat
             .offset((page - 1) * PER_PAGE)
         )
     )
-    found = {case.id: case for case in db.session.scalars(query.where(Application.id.in_(chosen)))}
+    whole = query.where(Application.id.in_(chosen)).options(selectinload(Application.assigned_to))
+    found = {case.id: case for case in db.session.scalars(whole)}
     return [found[each] for each in chosen], count(query)
 
 
