@@ -350,6 +350,46 @@ def test_what_the_change_to_right_to_ask_did(app, analyst):
     assert "Larger than chance" in html  # the page the earlier wording made harder
 
 
+def test_the_comparison_gives_each_versions_median_time_to_complete(app, analyst):
+    html = analyst.client.get("/admin/statistics/compare?scheme=right-to-ask").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        earlier, current = (found.version for found in versions.of_scheme("right-to-ask"))
+    medians = [published_median_minutes(app, version) for version in (earlier, current)]
+    soup = BeautifulSoup(html, "html.parser")
+    row = next(r for r in soup.select("tbody tr") if "Median time to complete" in r.th.get_text())
+    cells = [" ".join(c.get_text().split()) for c in row.find_all("td")]
+    assert cells[:3] == [
+        f"{medians[0]} minutes or more",
+        f"{medians[1]} minutes or more",
+        f"{medians[1] - medians[0]:+d} minutes",
+    ]
+
+
+def published_median_minutes(app, version: str) -> int:
+    """The median of a version's sent journeys' times (each time band's count
+    published cell by cell, as the statistics count it): the smallest band with
+    at least half of them at or below it."""
+    columns = [getattr(JourneyEvent, name) for name in CELL]
+    with app.app_context():
+        query = (
+            select(*columns, func.count())
+            .where(JourneyEvent.kind == "submitted", JourneyEvent.version == version)
+            .group_by(*columns)
+        )
+        bands: dict[int, int] = defaultdict(int)
+        for row in db.session.execute(query):
+            cell = dict(zip(CELL, row[:-1], strict=True)) | {"kind": "submitted"}
+            bands[int(cell["value"])] += journey_cell(cell, row[-1])
+    total, seen = sum(bands.values()), 0
+    for band in sorted(bands):
+        seen += bands[band]
+        if 2 * seen >= total:
+            return band
+    raise AssertionError("no sent journeys")
+
+
 def months_of_all(app) -> list:
     with app.app_context():
         return list(db.session.scalars(select(JourneyEvent.month).distinct()))
