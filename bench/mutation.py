@@ -285,6 +285,43 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "the current_risk given to the new row is set again from its stored risk level "
         "straight after the insert, before anything reads or commits it.",
     ),
+    **dict.fromkeys(
+        [
+            (
+                "portal.casework.stages.x_checks_awaiting",
+                f"return [str(systems.get({args})) for r in facts.awaiting_checks(case)] + [",
+            )
+            for args in (
+                'r.data.get("system"), None',
+                'r.data.get("system"), ',
+                'r.data.get("system"), "XXXX"',
+            )
+        ],
+        "the check form accepts only a system listed in forms.SYSTEMS (the demo seeds only "
+        "those too), so every awaited check names a listed system and the default is never used.",
+    ),
+    **dict.fromkeys(
+        [
+            ("portal.casework.stages.x_decision_shown", f'return {{"decision": str({message})}}')
+            for message in (
+                "None",
+                "_l(None)",
+                '_l("XXThe decision has changed since you opened the page.XX")',
+                '_l("the decision has changed since you opened the page.")',
+                '_l("THE DECISION HAS CHANGED SINCE YOU OPENED THE PAGE.")',
+            )
+        ],
+        "no page shows this text: a problem on the decision a sign-off page showed makes "
+        "case_record show the page anew with its own warning that the decision changed, so "
+        "only the field the problem is on counts.",
+    ),
+    (
+        "portal.casework.stages.x_late",
+        "return [str(None)] if deadline and deadline.missed(case, now) else []",
+    ): (
+        "the late departure's message does not name the deadline and the engine asks only "
+        "whether the list is empty, so the text standing for the missed deadline is never shown."
+    ),
     (
         "portal.casework.engine.x_unasked",
         "if d.known_before and not d.applies(case, stage, None, now)",

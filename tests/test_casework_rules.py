@@ -359,45 +359,81 @@ def test_an_applicant_applying_for_themselves_is_not_asked_whom_they_contacted(a
 
 
 def refusal_on(browser, case_id, kind) -> str:
-    """The stage's page, refused: what it says (409)."""
+    """The stage's page, refused (409): the sentence that says why, as shown."""
     response = browser.client.get(f"/admin/cases/{case_id}/record/{kind}")
     assert response.status_code == 409, (kind, response.status_code)
-    return text_of(response)
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.h1.get_text(strip=True) == "This cannot be done now"
+    return " ".join(soup.h1.find_next("p").get_text(" ").split())
 
 
 def test_every_refusal_says_why_in_the_rules_own_words(app, officer, supervisor, second_supervisor):
     fresh = submit(app)
-    assert "Triage the case first." in refusal_on(officer, fresh, "contact")
-    assert "The case is open." in refusal_on(supervisor, fresh, "reopen")
+    assert refusal_on(officer, fresh, "contact") == "Triage the case first."
+    assert refusal_on(supervisor, fresh, "reopen") == "The case is open."
     record(officer, fresh, "triage", TRIAGE)
-    assert "Record a decision first." in refusal_on(supervisor, fresh, "sign_off")
+    assert refusal_on(supervisor, fresh, "sign_off") == "Record a decision first."
+
+    own = decided(app, supervisor)
+    assert refusal_on(supervisor, own, "sign_off") == (
+        "You recorded this decision: another supervisor must sign it off."
+    )
 
     returned = decided(app, officer)
     assert sign_off(supervisor, returned, "return", return_reason="Say more").status_code == 302
-    assert "The decision was returned: a new decision is needed first." in refusal_on(
-        second_supervisor, returned, "sign_off"
+    assert refusal_on(second_supervisor, returned, "sign_off") == (
+        "The decision was returned: a new decision is needed first."
     )
 
     unapproved = decided(app, officer)
-    assert (
+    assert refusal_on(officer, unapproved, "disclosure") == (
         "A supervisor other than the person who recorded the decision must approve it "
         "before a disclosure."
-    ) in refusal_on(officer, unapproved, "disclosure")
+    )
     assert sign_off(supervisor, unapproved).status_code == 302
-    assert "The decision in force is approved." in refusal_on(
-        second_supervisor, unapproved, "sign_off"
+    assert refusal_on(second_supervisor, unapproved, "sign_off") == (
+        "The decision in force is approved."
     )
 
     withheld = decided(app, officer, disclose="no")
     assert sign_off(supervisor, withheld).status_code == 302
-    assert "The decision was not to disclose." in refusal_on(officer, withheld, "disclosure")
+    assert refusal_on(officer, withheld, "disclosure") == "The decision was not to disclose."
 
     assert record(officer, unapproved, "disclosure", DISCLOSURE).status_code == 302
-    assert "The disclosure has been recorded: the decision can no longer change." in refusal_on(
-        officer, unapproved, "decision"
+    assert refusal_on(officer, unapproved, "decision") == (
+        "The disclosure has been recorded: the decision can no longer change."
     )
     assert record(officer, fresh, "closure", {"outcome": "no_information"}).status_code == 302
-    assert "The case is closed." in refusal_on(officer, fresh, "contact")
+    assert refusal_on(officer, fresh, "contact") == "The case is closed."
+
+
+def test_only_a_triage_counts_as_the_case_being_triaged(app, officer):
+    case_id = submit(app)
+    assert record(officer, case_id, "note", {"note": "Applicant rang to ask"}).status_code == 302
+    for kind in ("contact", "check", "decision", "closure"):
+        assert refusal_on(officer, case_id, kind) == "Triage the case first."
+    record(officer, case_id, "triage", TRIAGE)
+    assert officer.client.get(f"/admin/cases/{case_id}/record/decision").status_code == 200
+
+
+def test_a_decision_names_every_reply_it_would_not_wait_for(app, officer):
+    case_id = submit(app)
+    record(officer, case_id, "triage", TRIAGE)
+    record(officer, case_id, "check", {"system": "probation", "result": "awaiting"})
+    enquiry = {
+        "force": "West Yorkshire Police",
+        "action": "sent",
+        "sent_on-day": "2",
+        "sent_on-month": "11",
+        "sent_on-year": "2026",
+    }
+    assert record(officer, case_id, "enquiry", enquiry).status_code == 302
+    refused = text_of(record(officer, case_id, "decision", DECISION))
+    assert (
+        "Enter why the decision cannot wait for the replies awaited "
+        "(Probation; Enquiry to West Yorkshire Police)"
+    ) in refused
+    assert records_of(app, case_id, "decision") == 0
 
 
 def test_a_sign_off_of_a_decision_since_replaced_is_refused_with_why(app, officer, supervisor):

@@ -101,7 +101,7 @@ class Departure:
 
 
 def late(case, stage, data, now) -> list[str]:
-    deadline = DEADLINES.get(stage.deadline or "")
+    deadline = DEADLINES.get(stage.deadline)
     return [str(deadline.label)] if deadline and deadline.missed(case, now) else []
 
 
