@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 
-from portal import applications, clock
+from portal import applications, clock, retention
 from portal.casework import engine, queries
 from portal.extensions import db
 from portal.journeys.registry import scheme_for
@@ -171,3 +171,36 @@ def test_a_reason_for_an_assignment_does_not_stop_the_case_moving(
     page, row = status_shown(officer, case_id)
     assert "Case assigned" in page and "Knows the family" in page  # kept with the records
     assert "Stage Triaged" in page and "Triaged" in row
+
+
+def test_a_case_closed_at_triage_and_reopened_is_triaged(app, new_case, officer, supervisor):
+    """A triage that closed the case (the applicant withdrew) was still a
+    triage: reopened, the case goes on from there, not back to awaiting one."""
+    case_id = new_case()
+    withdrawn = TRIAGE | {"decision": "withdrawn", "reason": "Applicant withdrew by phone"}
+    assert record(officer, case_id, "triage", withdrawn).status_code == 302
+    assert case_row(app, case_id).closed_at is not None
+    reopen = {"reason": "Applicant asked again the next day"}
+    assert record(supervisor, case_id, "reopen", reopen).status_code == 302
+    page, row = status_shown(officer, case_id)
+    assert "Stage Triaged" in page and "Triaged" in row
+    assert officer.client.get(f"/admin/cases/{case_id}/record/contact").status_code == 200
+
+
+def test_a_case_whose_personal_data_was_erased_cannot_be_reopened(
+    app, new_case, officer, supervisor
+):
+    """Erased under the retention rules, a case stays closed: reopened, what
+    was recorded on it afterwards would be kept past every rule."""
+    case_id = new_case()
+    closing = TRIAGE | {"decision": "withdrawn", "reason": "Applicant withdrew by phone"}
+    assert record(officer, case_id, "triage", closing).status_code == 302
+    with app.app_context():
+        assert retention.erase(case_id)
+        db.session.commit()
+    assert refused(supervisor, case_id, "reopen") == (
+        "The case's personal data has been erased under the retention rules."
+    )
+    response = record(supervisor, case_id, "reopen", {"reason": "Asked again"})
+    assert response.status_code == 409
+    assert case_row(app, case_id).closed_at is not None

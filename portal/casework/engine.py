@@ -85,8 +85,8 @@ def act(case: Application, kind: str, data: dict, staff: Staff, now: datetime | 
 
 def status_of(records: list[CaseRecord]) -> str:
     """A case's status from its records in order: each stage leads to its
-    status only forward, a closure remembers where the case was, and a reopen
-    goes back there."""
+    status only forward, a closure remembers where the case was (or what the
+    closing record itself reached), and a reopen goes back there."""
     status = when_closed = "received"
     for row in records:
         stage = STAGES.get(row.kind)
@@ -94,7 +94,9 @@ def status_of(records: list[CaseRecord]) -> str:
         if target == REOPEN:
             status = when_closed
         elif target == "closed":
-            when_closed, status = status, "closed"
+            having = stage.closes_having
+            when_closed = having if having and RANK[having] > RANK[status] else status
+            status = "closed"
         elif target and RANK[target] >= RANK[status]:
             status = target
     return status

@@ -166,6 +166,12 @@ def case_closed(case, staff):
     return str(_l("The case is open.")) if case.closed_at is None else None
 
 
+def not_erased(case, staff):
+    if case.erased_at is not None:
+        return str(_l("The case's personal data has been erased under the retention rules."))
+    return None
+
+
 def triaged(case, staff):
     return str(_l("Triage the case first.")) if facts.latest(case, "triage") is None else None
 
@@ -358,6 +364,9 @@ class Stage:
     prefill: tuple[str, ...] = ()
     # Fields asked only of some cases: each with what the case must be for it.
     asked_if: tuple[tuple[str, Callable[[Application], bool]], ...] = ()
+    # Where a record of the stage closes the case, the status it reached all the
+    # same: a reopen goes back there (a triage that closed the case was a triage).
+    closes_having: str | None = None
 
     def status_after(self, data: dict) -> str | None:
         return self.leads_to(data or {}) if callable(self.leads_to) else self.leads_to
@@ -371,6 +380,7 @@ STAGES = {
             _l("Triage"),
             forms.TriageForm,
             leads_to=lambda d: "closed" if d.get("decision") in TRIAGE_CLOSES else "triaged",
+            closes_having="triaged",
             requires=(case_open,),
             checks=(another_case,),
             departures=(LATE,),
@@ -513,7 +523,7 @@ STAGES = {
             _l("Reopen the case"),
             forms.ReopenForm,
             leads_to=REOPEN,
-            requires=(case_closed,),
+            requires=(case_closed, not_erased),
             roles=SUPERVISORS,
             repeatable=True,
             reasons=("reason",),
