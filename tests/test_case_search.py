@@ -165,3 +165,18 @@ def test_an_erased_case_can_no_longer_be_found(app, officer):
         assert retention.erase(case_id)
         assert db.session.scalars(select(SearchKey)).all() == []
     assert found(officer, name="Subject")[0] == []
+
+
+def test_a_search_finding_more_than_it_shows_says_how_many_and_how_to_find_fewer(
+    app, officer, monkeypatch
+):
+    monkeypatch.setattr(search, "SHOWN", 2)
+    made = [submit(app) for _n in range(3)]
+    newest = [case_row(app, case_id).reference for case_id in sorted(made, reverse=True)]
+    rows, page = found(officer, name="Subject")
+    assert [r[0] for r in rows] == newest[:2]
+    assert "3 cases found" in page
+    assert "The newest 2 are shown. Add a date of birth or a postcode to find fewer." in page
+    rows, page = found(officer, name="Subject", reference=newest[2])
+    assert [r[0] for r in rows] == [newest[2]] and "1 case found" in page
+    assert "The newest" not in page

@@ -57,24 +57,26 @@ class SearchForm(QuestionForm):
 @only_reads  # the terms are posted to keep them out of the address
 def case_search():
     form = SearchForm(formdata=request.form if request.method == "POST" else None)
-    found = None
+    found, total = None, 0
     if request.method == "POST" and form.validate():
-        found = results(form)
+        found, total = results(form)
         used = [field.name for field in form.answer_fields() if field.data]
-        audit.record("case_search", actor=current_user, terms=used, results=len(found))
+        audit.record("case_search", actor=current_user, terms=used, results=total)
         db.session.commit()
     return render_template(
         "admin/cases/search.html",
         form=form,
         errors=form.error_list(),
         found=found,
+        total=total,
         stages=STATUS_LABELS,
     )
 
 
-def results(form: SearchForm) -> list:
-    """The cases found; with a reference as well as a person, that case only
-    if the person is in it."""
+def results(form: SearchForm) -> tuple[list, int]:
+    """The cases found (the newest search.SHOWN of them) and how many there
+    are; with a reference as well as a person, that case only if the person
+    is in it."""
     looked_up = search.terms(
         name=form.name.data,
         born=form.date_of_birth.data or "",
@@ -83,6 +85,9 @@ def results(form: SearchForm) -> list:
     reference = (form.reference.data or "").strip().upper()
     if not looked_up:
         case = queries.find_by_reference(reference)
-        return [(case, [str(_l("reference"))])] if case else []
-    found = search.find(looked_up)
-    return [(case, who) for case, who in found if not reference or case.reference == reference]
+        return ([(case, [str(_l("reference"))])], 1) if case else ([], 0)
+    if reference:
+        found, _total = search.find(looked_up, limit=None)
+        found = [(case, who) for case, who in found if case.reference == reference]
+        return found, len(found)
+    return search.find(looked_up, limit=search.SHOWN)

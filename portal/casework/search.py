@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import load_only
 
 from portal import crypto
 from portal.extensions import db
@@ -98,11 +99,17 @@ def terms(*, name: str = "", born: str = "", postcode: str = "") -> list[str]:
     return found
 
 
-def find(looked_up: list[str], *, limit: int = 50) -> list[tuple[Application, list[str]]]:
+SHOWN = 50  # the most cases a search shows, newest first
+
+
+def find(
+    looked_up: list[str], *, limit: int | None
+) -> tuple[list[tuple[Application, list[str]]], int]:
     """Cases in which one person matches every term, newest first, each with
-    who matched (applicant, person at risk, subject)."""
+    who matched (applicant, person at risk, subject), at most `limit` of them
+    (None: all); and how many there are in all."""
     if not looked_up:
-        return []
+        return [], 0
     matches: dict[tuple[int, str], int] = defaultdict(int)
     for text in looked_up:
         query = select(SearchKey.application_id, SearchKey.person).where(
@@ -115,6 +122,14 @@ def find(looked_up: list[str], *, limit: int = 50) -> list[tuple[Application, li
         if count == len(looked_up):
             people[case_id].append(person)
     ids = sorted(people, reverse=True)[:limit]
-    cases = db.session.scalars(select(Application).where(Application.id.in_(ids)))
+    cases = db.session.scalars(
+        select(Application)
+        .where(Application.id.in_(ids))
+        .options(load_only(*(getattr(Application, name) for name in LISTED)))
+    )
     by_id = {case.id: case for case in cases}
-    return [(by_id[i], [str(PEOPLE[p]) for p in people[i]]) for i in ids]
+    return [(by_id[i], [str(PEOPLE[p]) for p in people[i]]) for i in ids], len(people)
+
+
+# What a list of cases found shows of each.
+LISTED = ("id", "reference", "submitted_at", "stage", "closed_at", "outcome")
