@@ -179,8 +179,14 @@ class Settings:
 
     @property
     def full(self) -> bool:
-        """Whether these are the issue's sizes, or a smaller run's."""
-        return not self.only and (
+        """Whether these are the issue's sizes (for what this run measures), or a
+        smaller run's."""
+        if self.only:
+            return (self.cases, self.seconds) == (
+                FULL_SIZES["BENCH_CASES"],
+                FULL_SIZES["BENCH_SECONDS"],
+            )
+        return (
             self.cases,
             self.applications,
             self.submissions,
@@ -703,6 +709,8 @@ class Run:
 def main() -> int:
     settings = Settings.from_environment()
     label = database_label(settings.database)
+    if settings.only:  # a section of its own: the whole run's stays as it was
+        label += ", queue and search only"
     dialect = "postgresql" if settings.database.startswith("postgresql") else "sqlite"
     TARGETS["dashboard"] = (DASHBOARD_P95[dialect], None)
     TARGETS["queue"] = (QUEUE_P95[dialect], None)
@@ -865,7 +873,9 @@ Reading the figures:
   search writes its audit row, and the question page writes its draft's new expiry on every
   GET.
 - `BENCH_ONLY=queue` measures the ceiling, the queue and search only (after seeding
-  `BENCH_CASES`).
+  `BENCH_CASES`), into a section of its own ("queue and search only"): the whole run's
+  section stays as it was, and where both are shown the newer figures are those with the
+  later date.
 
 A small run, to see that it works: `BENCH_CASES=2000 BENCH_APPLICATIONS=5000
 BENCH_SUBMISSIONS=300 BENCH_SECONDS=3 .venv/bin/python bench/pages.py` (with
@@ -880,12 +890,22 @@ def markers(label: str) -> tuple[str, str]:
 
 
 def write_doc(label, described, settings, sizes, results, problems, elapsed) -> None:
+    """This run's section, in place of the last one for the same label; the
+    text above the results as DOC_HEAD says it."""
     section = markdown(label, described, settings, sizes, results, problems, elapsed)
     text_now = DOC.read_text() if DOC.exists() else DOC_HEAD
-    for name in ("SQLite", "PostgreSQL"):
+    head, results_title, rest = DOC_HEAD.partition("## Results\n")
+    if results_title in text_now:
+        text_now = head + results_title + text_now.partition(results_title)[2]
+    for name in ("SQLite", "PostgreSQL", label):
         begin, end = markers(name)
         if begin not in text_now:
-            text_now = text_now.rstrip() + f"\n\n{begin}\n### {name}\n\nNot run yet.\n{end}\n"
+            last = markers("PostgreSQL")[1]
+            new = f"\n\n{begin}\n### {name}\n\nNot run yet.\n{end}"
+            if last in text_now:
+                text_now = text_now.replace(last, last + new, 1)
+            else:
+                text_now = text_now.rstrip() + new + "\n"
     begin, end = markers(label)
     before, _, rest = text_now.partition(begin)
     _, _, after = rest.partition(end)
