@@ -64,11 +64,11 @@ def configure_sqlite(engine: Engine) -> None:
 
     A page asked for (GET), or a search posted (only_reads), only reads, as a
     rule: it begins without a lock, so it never queues behind a writer. Where
-    such a request does write after all
-    (an audit of a search or a case view, a staff session's activity, a journey
-    event), the write lock is taken just before its first write: the read
-    snapshot, which has written nothing, is ended and BEGIN IMMEDIATE waits its
-    turn, so the write cannot fail on a snapshot another writer overtook.
+    such a request does write after all (an audit of a search or a case view,
+    a staff session's activity, a journey event), the write lock is taken just
+    before its first write: the read snapshot, which has written nothing, is
+    ended and BEGIN IMMEDIATE waits its turn, so the write cannot fail on a
+    snapshot another writer overtook.
     """
     if engine.dialect.name != "sqlite":
         return
