@@ -323,6 +323,14 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "whether the list is empty, so the text standing for the missed deadline is never shown."
     ),
     (
+        "portal.casework.engine.x_status_of",
+        "when_closed = having if having and RANK[having] >= RANK[status] else status",
+    ): (
+        "the only stage that closes a case having reached a status is triage, with 'triaged', "
+        "a rank no other status shares: at an equal rank the case is already 'triaged', so "
+        "either side of the choice gives the same."
+    ),
+    (
         "portal.casework.engine.x_unasked",
         "if d.known_before and not d.applies(case, stage, None, now)",
     ): (
