@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from datetime import timedelta
+from functools import lru_cache
 
 from babel import dates
 from flask import Flask, render_template, session
@@ -70,11 +71,40 @@ def multiline(text) -> Markup:
 
 
 def datetime_local(moment) -> str:
-    """A stored UTC time as the force's local time (Babel's own formatting:
-    Flask-Babel's looks the locale and the time zone up again for each time,
-    and a page of cases shows some 150)."""
+    """A stored UTC time as the force's local time, in the page's language."""
+    return formatted_time(moment, get_locale())
+
+
+@lru_cache(maxsize=4096)
+def formatted_time(moment, locale) -> str:
+    """Babel's own formatting, remembered: the queue shows the same cases' times
+    page after page, some 150 a page (Flask-Babel's own filter would look the
+    locale and the time zone up again for each)."""
     local = as_utc(moment).astimezone(deadlines.LONDON)
-    return dates.format_datetime(local, "d MMM y, HH:mm", locale=get_locale())
+    return dates.format_datetime(local, "d MMM y, HH:mm", locale=locale)
+
+
+DUE_TAG = Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>')
+DUE_SOON = timedelta(days=2)
+
+
+def due_date(due, now) -> Markup:
+    """A deadline, tagged when it has passed or falls within 2 days."""
+    if not due:
+        return Markup("")
+    shown = escape(datetime_local(due))
+    due = as_utc(due)
+    if due < now:
+        return shown + " " + DUE_TAG.format("red", _("Overdue"))
+    if due < now + DUE_SOON:
+        return shown + " " + DUE_TAG.format("orange", _("Due soon"))
+    return shown
+
+
+def in_words(labels: dict) -> dict[str, str]:
+    """Labels (lazy translations) as the current language's words, looked up
+    once for a page that shows them row after row."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def staff_keying_in() -> bool:
@@ -101,14 +131,6 @@ def applied_in(case) -> str:
     return words
 
 
-def is_overdue(due, now) -> bool:
-    return as_utc(due) < now
-
-
-def due_soon(due, now, days: int = 2) -> bool:
-    return as_utc(due) < now + timedelta(days=days)
-
-
 def outcome_label(value: str) -> str:
     from .casework.outcomes import OUTCOME_LABELS
 
@@ -116,12 +138,10 @@ def outcome_label(value: str) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(render_field=render_field, force=shown_force)
+    app.jinja_env.globals.update(render_field=render_field, force=shown_force, due_date=due_date)
     app.jinja_env.filters["multiline"] = multiline
     app.jinja_env.filters["datetime_local"] = datetime_local
     app.jinja_env.filters.update(
-        is_overdue=is_overdue,
-        due_soon=due_soon,
         outcome_label=outcome_label,
         applied_in=applied_in,
         zip=zip,

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from portal import audit, clock
 from portal.clock import as_utc
@@ -54,7 +55,7 @@ def load(token: str, *, reading: bool = False) -> Staff | None:
     """The staff member a live session belongs to; an expired one is ended and
     audited. Each request counts as activity; one that only reads (`reading`)
     writes it only once it is TOUCH_AFTER old."""
-    row = db.session.get(StaffSession, token_key(token))
+    row = db.session.get(StaffSession, token_key(token), options=[joinedload(StaffSession.staff)])
     if row is None or row.ended_at is not None:
         return None
     now = clock.utcnow()
@@ -72,6 +73,7 @@ def load(token: str, *, reading: bool = False) -> Staff | None:
     if not reading or as_utc(row.last_seen_at) + TOUCH_AFTER <= now:
         row.last_seen_at = now
     row.staff.session_token = token
+    row.staff.live_session = row  # held: the identity map keeps rows only while used
     return row.staff
 
 

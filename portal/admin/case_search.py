@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.journeys.fields import DateAnswer, PostcodeAnswer, TextField
 from portal.journeys.forms import QuestionForm
 from portal.models import Role
+from portal.rendering import in_words
 
 from . import bp
 from .auth import role_required
@@ -58,19 +59,22 @@ class SearchForm(QuestionForm):
 def case_search():
     form = SearchForm(formdata=request.form if request.method == "POST" else None)
     found, total = None, 0
-    if request.method == "POST" and form.validate():
+    searched = request.method == "POST" and form.validate()
+    if searched:
         found, total = results(form)
-        used = [field.name for field in form.answer_fields() if field.data]
-        audit.record("case_search", actor=current_user, terms=used, results=total)
-        db.session.commit()
-    return render_template(
+    page = render_template(
         "admin/cases/search.html",
         form=form,
         errors=form.error_list(),
         found=found,
         total=total,
-        stages=STATUS_LABELS,
+        stages=in_words(STATUS_LABELS),
     )
+    if searched:  # after the page is made: a commit would expire the cases it shows
+        used = [field.name for field in form.answer_fields() if field.data]
+        audit.record("case_search", actor=current_user, terms=used, results=total)
+        db.session.commit()
+    return page
 
 
 def results(form: SearchForm) -> tuple[list, int]:

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from portal import applications, audit, clock, drafts, ids, spreadsheet
 from portal.casework import clocks, engine, enquiries, facts, queries
 from portal.casework.clocks import CLOCKS
-from portal.casework.outcomes import RISK_LABELS, RISK_LEVELS
+from portal.casework.outcomes import RISK_LABELS
 from portal.casework.stages import DEADLINES, STAGES, STATUS_LABELS
 from portal.extensions import db
 from portal.journeys.registry import SCHEMES, scheme_for
 from portal.models import AuditEvent, Role, Staff
+from portal.rendering import in_words
 
 from . import bp
 from .auth import role_required
@@ -52,21 +53,25 @@ def case_queue():
     args = request.args
     page = args.get("page", 1, type=ids.page_number)
     filters, sort = queue_filters(args)
-    cases, total = queries.queue(page=page, sort=sort, **filters)
+    cases = queries.queue(page=page, sort=sort, **filters)
+    counts = filter_counts(filters)
+    total = counts.pop("all")
     return render_template(
         "admin/cases/queue.html",
         cases=cases,
         total=total,
-        counts=filter_counts(filters),
+        counts=counts,
         duplicated=queries.with_possible_duplicates([each.id for each in cases]),
-        risks=RISK_LEVELS,
+        risks=list(in_words(RISK_LABELS).items()),
         sort=sort,
         officers=queries.staff_choices() if current_user.role == Role.SUPERVISOR.value else [],
         page=page,
         pages=max(1, -(-total // queries.PER_PAGE)),
         args=args,
         schemes=scheme_options(),
-        stages=STATUS_LABELS,
+        stages=in_words(STATUS_LABELS),
+        deadline_labels=in_words({name: each.label for name, each in DEADLINES.items()}),
+        clock_labels=in_words({name: each.label for name, each in CLOCKS.items()}),
         next_due=engine.next_due,
         clocks_due=clocks.due_today,
         clock_filters=[(f"due_{name}", each.filter_label) for name, each in CLOCKS.items()],
@@ -94,19 +99,17 @@ def queue_filters(args) -> tuple[dict, str]:
 
 
 def filter_counts(filters: dict) -> dict[str, int]:
-    """How many open cases each "show only" choice would leave, with the other
-    filters as they are."""
+    """How many open cases the filters leave ("all"), and how many each "show
+    only" choice would leave, with the other filters as they are."""
     base = {**filters, "assigned_to": None, "unassigned": False, "overdue": False, "clocks": ()}
     choices = {
+        "all": filters,
         "mine": {"assigned_to": current_user.id},
         "unassigned": {"unassigned": True},
         "overdue": {"overdue": True},
         **{f"due_{name}": {"clocks": (name,)} for name in CLOCKS},
     }
-    return {
-        name: queries.count(queries.queue_query(**(base | choice)))
-        for name, choice in choices.items()
-    }
+    return queries.counts(base, choices)
 
 
 @bp.get("/cases/<int:case_id>")

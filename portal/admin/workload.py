@@ -34,7 +34,7 @@ def workload_reassign(staff_id: int):
     member = db.session.get(Staff, staff_id)
     if member is None:
         abort(404)
-    cases, _total = queries.queue(assigned_to=member.id, page=1)
+    cases = queries.queue(assigned_to=member.id, page=1)
     errors = []
     if request.method == "POST":
         if not ConfirmForm(formdata=request.form).validate():
