@@ -208,6 +208,26 @@ def test_an_unsafe_contact_channel_needs_a_reason(app, officer):
     assert case_row(app, case_id).first_contact_at is not None
 
 
+def test_the_queue_tags_a_deadline_due_soon_then_overdue(app, officer, clock):
+    """Triage is due 24 hours after receipt: within 2 days it is "Due soon";
+    once passed, "Overdue", in the case's own row."""
+    reference = case_row(app, submit(app)).reference
+
+    def tags():
+        html = officer.client.get("/admin/cases").get_data(as_text=True)
+        row = next(
+            tr
+            for tr in BeautifulSoup(html, "html.parser").select("tbody tr")
+            if reference in tr.text
+        )
+        return [tag.get_text(strip=True) for tag in row.select("td:last-child .govuk-tag")]
+
+    assert tags() == ["Due soon"]
+    clock.advance(hours=25)
+    officer.sign_in(clock.now)
+    assert tags() == ["Overdue"]
+
+
 def test_the_queue_puts_triage_first_and_shows_no_names(app, officer, clock):
     older = submit(app)
     clock.advance(minutes=10)
