@@ -7,6 +7,7 @@ line, e.g. `--bind 127.0.0.1:8000`.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import logging
 import os
@@ -39,6 +40,16 @@ if os.path.isdir("/dev/shm"):  # noqa: S108
 # gunicorn 25.1+ opens a control socket at a fixed path under $HOME by default,
 # which two servers on one host would share. The portal does not use it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """The app is loaded: its own objects (modules, routes, templates, the
+    journey definitions, some 160,000) live as long as the worker, so they are
+    moved out of the garbage collector's reach. Otherwise every full
+    collection walks them all again: about 90 ms on a 2-core machine, every
+    few hundred requests, which was most of the queue's slowest 1 in 100."""
+    gc.freeze()
+
 
 # Access log: method, path without the query string, status and duration. No IP
 # address, user agent or referrer: the applicants' privacy comes first.

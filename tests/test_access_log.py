@@ -86,3 +86,16 @@ def test_the_server_s_own_log_lines_cannot_be_forged():
 def test_times_and_versions_are_not_taken_for_addresses():
     [line] = error_lines(("info", "Booting worker at 10:17:08 with gunicorn 27.0.1", ()))
     assert line == "Booting worker at 10:17:08 with gunicorn 27.0.1"
+
+
+def test_a_worker_keeps_the_app_s_own_objects_out_of_the_collector():
+    """gunicorn's hook after a worker loads the app freezes what is there, so
+    the collector's full passes no longer walk it (see gunicorn.conf.py)."""
+    import gc
+
+    before = gc.get_freeze_count()
+    try:
+        CONF["post_worker_init"](None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
