@@ -150,6 +150,7 @@ FULL_SIZES = {
     "BENCH_SUBMISSIONS": 1000,
     "BENCH_SECONDS": 10,
 }
+ONLY = {"queue": "queue and search only", "statistics": "statistics only"}  # BENCH_ONLY
 SMALL_RUN = "**A small run, not the issue's sizes: its figures only show that it works.**"
 
 
@@ -160,7 +161,7 @@ class Settings:
     applications: int
     submissions: int
     seconds: float
-    only: str = ""  # "queue": the ceiling, the queue and search only
+    only: str = ""  # a key of ONLY: the ceiling and those pages only
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -181,9 +182,14 @@ class Settings:
     def full(self) -> bool:
         """Whether these are the issue's sizes (for what this run measures), or a
         smaller run's."""
-        if self.only:
+        if self.only == "queue":
             return (self.cases, self.seconds) == (
                 FULL_SIZES["BENCH_CASES"],
+                FULL_SIZES["BENCH_SECONDS"],
+            )
+        if self.only == "statistics":
+            return (self.applications, self.seconds) == (
+                FULL_SIZES["BENCH_APPLICATIONS"],
                 FULL_SIZES["BENCH_SECONDS"],
             )
         return (
@@ -538,6 +544,12 @@ class Run:
             self.measure(figures, server.url, CEILING)
 
     def staff_pages(self, base_url: str) -> None:
+        if self.settings.only != "statistics":
+            self.queue_pages(base_url)
+        if self.settings.only != "queue":
+            self.statistics_pages(base_url)
+
+    def queue_pages(self, base_url: str) -> None:
         added, took = seed_up_to(self.app, self.settings.cases)
         opened = open_cases(self.app)
         self.sizes.append(
@@ -558,14 +570,13 @@ class Run:
             figures = Figures(f"Case queue, {view}", "queue")
             self.measure(figures, base_url, path, sessions=[supervisor])
         self.search_pages(base_url, cookie)
-        if self.settings.only == "queue":
-            return
 
+    def statistics_pages(self, base_url: str) -> None:
         added, took = seed_up_to(self.app, self.settings.applications)
         applications, events = count(self.app, Application), count(self.app, JourneyEvent)
         self.sizes.append(
-            f"Then seeded {added:,} more in {took:.0f} s for the dashboard: "
-            f"{applications:,} applications and {events:,} journey events."
+            f"{'Then seeded' if self.sizes else 'Seeded'} {added:,} applications in {took:.0f} s "
+            f"for the dashboard: {applications:,} applications and {events:,} journey events."
         )
         self.say(self.sizes[-1])
         cookie = sign_in(base_url, staff_member(self.app, Role.ANALYST, 2), 2, DASHBOARD)
@@ -709,8 +720,11 @@ class Run:
 def main() -> int:
     settings = Settings.from_environment()
     label = database_label(settings.database)
+    if settings.only not in ("", *ONLY):
+        print(f"BENCH_ONLY is one of {', '.join(ONLY)}, or unset for every page.")
+        return 1
     if settings.only:  # a section of its own: the whole run's stays as it was
-        label += ", queue and search only"
+        label += f", {ONLY[settings.only]}"
     dialect = "postgresql" if settings.database.startswith("postgresql") else "sqlite"
     TARGETS["dashboard"] = (DASHBOARD_P95[dialect], None)
     TARGETS["queue"] = (QUEUE_P95[dialect], None)
@@ -877,9 +891,10 @@ Reading the figures:
   90 ms each time, every few hundred requests: on 2026-12-04 the queue's p99 was 95 to 150 ms
   against a p50 of about 20, and with the freeze 27 to 38 ms, on PostgreSQL.
 - `BENCH_ONLY=queue` measures the ceiling, the queue and search only (after seeding
-  `BENCH_CASES`), into a section of its own ("queue and search only"): the whole run's
-  section stays as it was, and where both are shown the newer figures are those with the
-  later date.
+  `BENCH_CASES`), into a section of its own ("queue and search only"), and
+  `BENCH_ONLY=statistics` the ceiling and the statistics pages only (after seeding
+  `BENCH_APPLICATIONS`; "statistics only"): the whole run's section stays as it was, and
+  where both are shown the newer figures are those with the later date.
 
 A small run, to see that it works: `BENCH_CASES=2000 BENCH_APPLICATIONS=5000
 BENCH_SUBMISSIONS=300 BENCH_SECONDS=3 .venv/bin/python bench/pages.py` (with

@@ -385,7 +385,7 @@ def satisfaction(scope: Scope) -> Table:
 def funnel(scope: Scope, slug: str) -> Table:
     scheme = SCHEMES[slug]
     flow = queries.journeys(scope, "kind", "page", kinds=("reached", "answered"), scheme=slug)
-    totals = {kind: n for (kind,), n in queries.journeys(scope, "kind", scheme=slug).items()}
+    totals = queries.totals(scope, scheme=slug)
     rows = [
         [
             str(_l("Opened the first question")),

@@ -92,29 +92,62 @@ def per_request(function):
 # Journey figures.
 
 
-# Every cell a scope covers is read in one grouped query (months added up,
-# each cell rounded first), and each figure is a sum over those: a page of
-# tables costs a few queries, not one each. Months are kept apart only for the
-# kinds the trends draw.
+# The cells of the kinds a page asks for are read in one grouped query (months
+# added up, each cell rounded first), and each figure is a sum over those: a
+# page of tables costs a few queries, not one each, and reads only the kinds it
+# shows (the page-by-page kinds hold most of the cells). Months are kept apart
+# only for the kinds the trends draw.
 JOURNEY_CELL = ("scheme", "version", "kind", "page", "question", "message", "value", "language")
 MONTHLY_KINDS = ("started", "submitted", "satisfaction")
 MONTHLY_CELL = ("month", "kind", "value")
+# The kinds counted once a journey (not once a page): the totals.
+JOURNEY_TOTALS = ("opened", "started", "submitted", "exited", "expired", "extended")
+
+
+def cells_of(key: tuple, wanted, read) -> dict[str, list[tuple]]:
+    """The cells of each of `wanted` (kinds or dimensions), read by `read(missing)`
+    only for those not read before in this request (`key` names the scope)."""
+    if has_request_context():
+        cache = g.setdefault("statistics_cells", {}).setdefault(key, {})
+    else:
+        cache = {}
+    missing = [name for name in dict.fromkeys(wanted) if name not in cache]
+    if missing:
+        found = read(missing)
+        for name in missing:
+            cache[name] = found.get(name, [])
+    return {name: cache[name] for name in wanted}
+
+
+def journey_cells(
+    scope: Scope, monthly: bool = False, kinds: tuple[str, ...] | None = None
+) -> dict[str, list[tuple]]:
+    """kind -> its cells (the columns of JOURNEY_CELL or MONTHLY_CELL, then the
+    count), for these kinds (None: every kind)."""
+    names = MONTHLY_CELL if monthly else JOURNEY_CELL
+    columns = [getattr(JourneyStat, name) for name in names]
+    where = names.index("kind")
+
+    def read(missing: list[str]) -> dict[str, list[tuple]]:
+        query = (
+            select(*columns, published(JourneyStat))
+            .where(*scope.journey_filters(), JourneyStat.kind.in_(missing))
+            .group_by(*columns)
+        )
+        found: dict[str, list[tuple]] = defaultdict(list)
+        for row in db.session.execute(query):
+            found[row[where]].append((*row[:-1], int(row[-1] or 0)))
+        return found
+
+    if kinds is None:
+        kinds = tuple(every_kind(scope))
+    return cells_of(("journeys", scope, monthly), kinds, read)
 
 
 @per_request
-def journey_cells(scope: Scope, monthly: bool = False) -> dict[str, list[tuple]]:
-    """kind -> its cells (the columns of JOURNEY_CELL or MONTHLY_CELL, then the count)."""
-    names = MONTHLY_CELL if monthly else JOURNEY_CELL
-    columns = [getattr(JourneyStat, name) for name in names]
-    query = select(*columns, published(JourneyStat)).where(*scope.journey_filters())
-    if monthly:
-        query = query.where(JourneyStat.kind.in_(MONTHLY_KINDS))
-    query = query.group_by(*columns)
-    where = names.index("kind")
-    found: dict[str, list[tuple]] = defaultdict(list)
-    for row in db.session.execute(query):
-        found[row[where]].append((*row[:-1], int(row[-1] or 0)))
-    return found
+def every_kind(scope: Scope) -> list[str]:
+    query = select(JourneyStat.kind).where(*scope.journey_filters()).distinct()
+    return sorted(db.session.scalars(query))
 
 
 def journeys(
@@ -135,17 +168,19 @@ def journeys(
     elif scheme:
         which = names.index("scheme")
     picks = [names.index(name) for name in by]
-    cells = journey_cells(scope, monthly)
+    cells = journey_cells(scope, monthly, kinds)
     found: dict[tuple, int] = defaultdict(int)
-    for kind in cells if kinds is None else kinds:
-        for cell in cells.get(kind, ()):
+    for kind in cells:
+        for cell in cells[kind]:
             if which is None or cell[which] == scheme:
                 found[tuple(cell[i] for i in picks)] += cell[-1]
     return dict(found)
 
 
-def totals(scope: Scope) -> dict[str, int]:
-    return {kind: n for (kind,), n in journeys(scope, "kind").items()}
+def totals(scope: Scope, scheme: str | None = None) -> dict[str, int]:
+    """kind -> count, for the kinds counted once a journey (JOURNEY_TOTALS)."""
+    counted = journeys(scope, "kind", kinds=JOURNEY_TOTALS, scheme=scheme)
+    return {kind: n for (kind,), n in counted.items()}
 
 
 def by_page(scope: Scope, kinds: tuple[str, ...]) -> dict[tuple[str, str], int]:
@@ -231,16 +266,26 @@ def problem_questions(scope: Scope) -> list[Problem]:
 APPLICATION_CELL = ("dimension", "value", "scheme", "route")
 
 
-@per_request
-def application_cells(scope: Scope, exact: bool = False) -> dict[str, list[tuple]]:
-    """dimension -> its cells (the columns of APPLICATION_CELL, then the count)."""
+def application_cells(
+    scope: Scope, exact: bool = False, dimensions: tuple[str, ...] = ()
+) -> dict[str, list[tuple]]:
+    """dimension -> its cells (the columns of APPLICATION_CELL, then the count),
+    for these dimensions."""
     columns = [getattr(ApplicationStat, name) for name in APPLICATION_CELL]
     counted = func.sum(ApplicationStat.count) if exact else published(ApplicationStat)
-    query = select(*columns, counted).where(*scope.application_filters()).group_by(*columns)
-    found: dict[str, list[tuple]] = defaultdict(list)
-    for row in db.session.execute(query):
-        found[row[0]].append((*row[:-1], int(row[-1] or 0)))
-    return found
+
+    def read(missing: list[str]) -> dict[str, list[tuple]]:
+        query = (
+            select(*columns, counted)
+            .where(*scope.application_filters(), ApplicationStat.dimension.in_(missing))
+            .group_by(*columns)
+        )
+        found: dict[str, list[tuple]] = defaultdict(list)
+        for row in db.session.execute(query):
+            found[row[0]].append((*row[:-1], int(row[-1] or 0)))
+        return found
+
+    return cells_of(("applications", scope, exact), dimensions, read)
 
 
 def applications(
@@ -250,10 +295,10 @@ def applications(
     route). Exact counts only for the staff's own yearly return and for the
     quantiles of days, never for a count that is published."""
     picks = [APPLICATION_CELL.index(name) for name in by]
-    cells = application_cells(scope, exact)
+    cells = application_cells(scope, exact, dimensions)
     found: dict[tuple, int] = defaultdict(int)
     for dimension in dimensions:
-        for cell in cells.get(dimension, ()):
+        for cell in cells[dimension]:
             found[tuple(cell[i] for i in picks)] += cell[-1]
     return dict(found)
 

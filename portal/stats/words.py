@@ -7,6 +7,7 @@ from __future__ import annotations
 from portal.journeys.engine import Collection, Page, Scheme
 from portal.journeys.registry import SCHEMES
 
+from .queries import per_request
 from .versions import fields_of
 
 
@@ -30,6 +31,7 @@ def pages(scheme: Scheme) -> list[Page]:
     return [page for page in scheme.pages if isinstance(page, Page)]
 
 
+@per_request  # a page of tables names the same pages again and again
 def page_words(scheme_slug: str, slug: str) -> str:
     scheme = SCHEMES.get(scheme_slug)
     page = scheme.page(slug) if scheme else None
@@ -45,6 +47,7 @@ def page_words(scheme_slug: str, slug: str) -> str:
     return personalised(scheme, page.title)
 
 
+@per_request
 def question_words(scheme_slug: str, slug: str, question: str) -> str:
     scheme = SCHEMES.get(scheme_slug)
     page = scheme.page(slug) if scheme else None
