@@ -119,11 +119,9 @@ def cells_of(key: tuple, wanted, read) -> dict[str, list[tuple]]:
     return {name: cache[name] for name in wanted}
 
 
-def journey_cells(
-    scope: Scope, monthly: bool = False, kinds: tuple[str, ...] | None = None
-) -> dict[str, list[tuple]]:
+def journey_cells(scope: Scope, monthly: bool, kinds: tuple[str, ...]) -> dict[str, list[tuple]]:
     """kind -> its cells (the columns of JOURNEY_CELL or MONTHLY_CELL, then the
-    count), for these kinds (None: every kind)."""
+    count), for these kinds."""
     names = MONTHLY_CELL if monthly else JOURNEY_CELL
     columns = [getattr(JourneyStat, name) for name in names]
     where = names.index("kind")
@@ -139,28 +137,18 @@ def journey_cells(
             found[row[where]].append((*row[:-1], int(row[-1] or 0)))
         return found
 
-    if kinds is None:
-        kinds = tuple(every_kind(scope))
     return cells_of(("journeys", scope, monthly), kinds, read)
 
 
-@per_request
-def every_kind(scope: Scope) -> list[str]:
-    query = select(JourneyStat.kind).where(*scope.journey_filters()).distinct()
-    return sorted(db.session.scalars(query))
-
-
 def journeys(
-    scope: Scope, *by: str, kinds: tuple[str, ...] | None = None, scheme: str | None = None
+    scope: Scope, *by: str, kinds: tuple[str, ...], scheme: str | None = None
 ) -> dict[tuple, int]:
-    """Journey counts grouped by these columns (kind, page, question, message,
-    value, version, scheme, language; or month, with kind and value, for MONTHLY_KINDS),
-    of one form if `scheme` is given."""
+    """Journey counts of these kinds grouped by these columns (kind, page,
+    question, message, value, version, scheme, language; or month, with kind
+    and value, for MONTHLY_KINDS), of one form if `scheme` is given."""
     monthly = "month" in by
     names = MONTHLY_CELL if monthly else JOURNEY_CELL
-    if monthly and not (
-        set(by) <= set(MONTHLY_CELL) and kinds and set(kinds) <= set(MONTHLY_KINDS)
-    ):
+    if monthly and not (set(by) <= set(MONTHLY_CELL) and set(kinds) <= set(MONTHLY_KINDS)):
         raise ValueError("Months are kept for the trends' kinds only")
     which = None
     if scheme and monthly:  # the monthly cells do not keep the form apart
