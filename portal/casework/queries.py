@@ -98,7 +98,8 @@ def queue_rows(columns: tuple[str, ...], *, sort: str = "due", **filters):
 
 
 def count(query) -> int:
-    """How many cases a queue query selects (counted from the open cases' index alone)."""
+    """How many cases a queue query selects: for the open cases, counted from
+    their index alone; for a reference, from the references' unique index."""
     return db.session.scalar(query.with_only_columns(func.count()).select_from(Application))
 
 
